@@ -1,0 +1,55 @@
+# Two commands on a fresh machine (only Python 3.11 and make needed):
+#   make demo   install, generate demo data, build every model and check on the embedded DuckDB
+#   make test   install, then run every test (lint, dbt build with unit and data tests, pytest)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+export SEGMENTS_DUCKDB_PATH ?= $(CURDIR)/warehouse/segments.duckdb
+
+DEMO_CONTACTS ?= 10000
+SEED ?= 42
+AS_OF ?= $(shell date -u +%F)
+DBT_VARS ?= {as_of_date: "$(AS_OF)"}
+
+.PHONY: help install demo generate build test pytest lint fmt docs clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the project with its pinned dependencies
+
+demo: install generate build ## Install, generate demo data ($(DEMO_CONTACTS) contacts) and run dbt build
+
+generate: install ## Generate demo raw data into the DuckDB file
+	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed $(SEED) --as-of $(AS_OF)
+
+build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
+	$(BIN)/dbt build --vars '$(DBT_VARS)'
+
+test: install lint pytest ## Every test: sqlfluff lint, then pytest (which runs dbt build end to end)
+
+pytest: install
+	$(BIN)/python -m pytest
+
+lint: install ## sqlfluff lint on models, macros and tests
+	$(BIN)/sqlfluff lint models macros tests
+
+fmt: install ## Fix what sqlfluff can fix
+	$(BIN)/sqlfluff fix models macros tests
+
+docs: install ## Generate the dbt docs site into target/
+	$(BIN)/dbt docs generate --vars '$(DBT_VARS)'
+
+clean: ## Remove build output and the local warehouse (keeps .venv)
+	rm -rf target logs warehouse .pytest_cache

@@ -1,0 +1,37 @@
+{#-
+    Run at the start of every dbt command (on-run-start). Checks that every declared raw source table exists
+    and has every column its YAML declares, and stops the run with one message naming what is missing,
+    instead of a database error deep inside a model. Columns marked `meta: {optional: true}` may be absent.
+    Skip with --vars '{check_raw_sources: false}'.
+-#}
+{% macro assert_raw_sources_present() %}
+    {% if execute and var('check_raw_sources', true) and flags.WHICH in ['build', 'run', 'test', 'compile', 'show'] %}
+        {% set problems = [] %}
+        {% for node in graph.sources.values() if node.package_name == project_name %}
+            {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) %}
+            {% if relation is none %}
+                {% do problems.append("missing table " ~ node.schema ~ "." ~ node.identifier ~ " (source '" ~ node.source_name ~ "." ~ node.name ~ "')") %}
+            {% else %}
+                {% set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list %}
+                {% set missing = [] %}
+                {% for column in node.columns.values() %}
+                    {% if column.name | lower not in present and not (column.meta or {}).get('optional', false) %}
+                        {% do missing.append(column.name) %}
+                    {% endif %}
+                {% endfor %}
+                {% if missing %}
+                    {% do problems.append("table " ~ node.schema ~ "." ~ node.identifier ~ " lacks column(s): " ~ missing | join(', ')) %}
+                {% endif %}
+            {% endif %}
+        {% endfor %}
+        {% if problems %}
+            {{ exceptions.raise_compiler_error(
+                "Raw data does not match the project's sources (docs/raw_contract.md):\n  - "
+                ~ problems | join("\n  - ")
+                ~ "\nGenerate demo data with `segments generate`, load your files with `segments load --from DIR`, "
+                ~ "or point the sources at your schemas with the *_schema / *_database vars."
+            ) }}
+        {% endif %}
+    {% endif %}
+    select 1
+{% endmacro %}

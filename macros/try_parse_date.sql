@@ -1,0 +1,15 @@
+{#- Text YYYY-MM-DD (or a typed date/timestamp) to a date, or null when it is not a real calendar date. -#}
+{% macro try_parse_date(expression) -%}
+    {{ return(adapter.dispatch('try_parse_date', 'segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__try_parse_date(expression) -%}
+    case
+        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            then cast(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10) as date)
+    end
+{%- endmacro %}
+
+{% macro duckdb__try_parse_date(expression) -%}
+    try_cast(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10) as date)
+{%- endmacro %}

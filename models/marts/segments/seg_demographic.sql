@@ -1,0 +1,114 @@
+-- One row per contact existing on as_of_date with age band and demographic attributes (SEGMENTS.md
+-- "Demographic"). Age on as_of_date from the birth date; outside var min/max_plausible_age (13..120) it is
+-- implausible: age_band unknown, is_implausible_age true (counted in data quality). Bands from seeds.
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts__as_of') }}
+
+),
+
+age_bands as (
+
+    select * from {{ ref('age_bands') }}
+
+),
+
+income_bands as (
+
+    select * from {{ ref('income_bands') }}
+
+),
+
+job_role_keywords as (
+
+    select * from {{ ref('job_role_keywords') }}
+
+),
+
+aged as (
+
+    select
+        contact_id,
+        {{ age_at_as_of('birth_date') }} as age,
+        gender,
+        household_income,
+        education,
+        marital_status,
+        lower(job_title) as job_title_lower,
+        seniority
+    from contacts
+
+),
+
+job_roles as (
+
+    select
+        aged.contact_id,
+        job_role_keywords.job_role,
+        row_number() over (
+            partition by aged.contact_id
+            order by job_role_keywords.priority, length(job_role_keywords.keyword) desc, job_role_keywords.job_role
+        ) as match_rank
+    from aged
+    inner join job_role_keywords
+        on {{ matches_word('aged.job_title_lower', 'lower(job_role_keywords.keyword)') }}
+
+),
+
+segmented as (
+
+    select
+        aged.contact_id,
+        case
+            when aged.age is null then 'unknown'
+            when aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }} then 'unknown'
+            else coalesce(age_bands.age_band, 'unknown')
+        end as age_band,
+        case
+            when aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }} then null
+            else aged.age
+        end as age,
+        coalesce(
+            aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }}, false
+        ) as is_implausible_age,
+        aged.gender,
+        coalesce(income_bands.income_band, 'unknown') as income_band,
+        coalesce(aged.education, 'unknown') as education,
+        coalesce(aged.marital_status, 'unknown') as marital_status,
+        case
+            when aged.job_title_lower is null then 'unknown'
+            else coalesce(job_roles.job_role, 'other')
+        end as job_role,
+        coalesce(aged.seniority, 'unknown') as seniority
+    from aged
+    left join age_bands
+        on {{ band_join('age_bands', 'aged.age') }}
+    left join income_bands
+        on {{ band_join('income_bands', 'aged.household_income') }}
+    left join job_roles
+        on aged.contact_id = job_roles.contact_id
+        and job_roles.match_rank = 1
+
+),
+
+final as (
+
+    select
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(age_band as {{ dbt.type_string() }}) as age_band,
+        cast(age as {{ dbt.type_int() }}) as age,
+        cast(is_implausible_age as {{ dbt.type_boolean() }}) as is_implausible_age,
+        cast(gender as {{ dbt.type_string() }}) as gender,
+        cast(income_band as {{ dbt.type_string() }}) as income_band,
+        cast(education as {{ dbt.type_string() }}) as education,
+        cast(marital_status as {{ dbt.type_string() }}) as marital_status,
+        cast(job_role as {{ dbt.type_string() }}) as job_role,
+        cast(seniority as {{ dbt.type_string() }}) as seniority,
+        {{ as_of_date() }} as as_of_date
+    from segmented
+
+)
+
+select * from final

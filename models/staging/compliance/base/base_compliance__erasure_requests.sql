@@ -1,0 +1,45 @@
+with
+
+source as (
+
+    select * from {{ source('compliance', 'erasure_requests') }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as record_id,
+        {{ normalize_email('email') }} as email,
+        {{ try_parse_timestamp('requested_at') }} as requested_at,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by email
+            order by requested_at, loaded_at, record_id
+        ) as request_rank
+    from typed
+
+),
+
+screened as (
+
+    select
+        *,
+        case
+            when email is null then 'missing_email'
+            when request_rank > 1 then 'duplicate_request'
+        end as quarantine_reason,
+        cast(null as {{ dbt.type_string() }}) as quarantine_detail
+    from ranked
+
+)
+
+select * from screened

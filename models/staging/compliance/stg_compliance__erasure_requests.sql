@@ -1,0 +1,11 @@
+with
+
+erasure_requests as (
+
+    {{ select_kept('base_compliance__erasure_requests', [
+        'record_id as erasure_request_id', 'email', 'requested_at', 'loaded_at'
+    ]) }}
+
+)
+
+select * from erasure_requests

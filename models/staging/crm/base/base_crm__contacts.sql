@@ -1,0 +1,88 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'contacts') }}
+
+),
+
+erased_contacts as (
+
+    {{ erased_contact_ids() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as record_id,
+        {{ blank_to_null('account_id') }} as account_id,
+        {{ normalize_email('email') }} as email,
+        {{ blank_to_null('first_name') }} as first_name,
+        {{ blank_to_null('last_name') }} as last_name,
+        {{ blank_to_null('birth_date') }} as birth_date_raw,
+        {{ try_parse_date('birth_date') }} as birth_date,
+        {{ blank_to_null('gender') }} as gender_raw,
+        {{ try_cast_number('household_income', 'double') }} as household_income,
+        lower({{ blank_to_null('education') }}) as education,
+        lower({{ blank_to_null('marital_status') }}) as marital_status,
+        {{ blank_to_null('job_title') }} as job_title,
+        lower({{ blank_to_null('seniority') }}) as seniority,
+        {{ blank_to_null('language') }} as preferred_language,
+        {{ blank_to_null('country') }} as country_raw,
+        {{ normalize_key('country') }} as country_key,
+        {{ blank_to_null('state') }} as state,
+        {{ blank_to_null('city') }} as city,
+        {{ blank_to_null('timezone') }} as timezone,
+        {{ blank_to_null('lifecycle_stage') }} as lifecycle_stage_raw,
+        lower({{ blank_to_null('original_source') }}) as original_source,
+        {{ blank_to_null('owner_name') }} as owner_name,
+        coalesce(cast(is_deleted as boolean), false) as is_deleted,
+        {{ try_parse_timestamp('created_at') }} as created_at,
+        {{ try_parse_timestamp('updated_at') }} as updated_at,
+        {{ blank_to_null('updated_at') }} as updated_at_raw,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when record_id is null then 'missing_id'
+            when record_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
+            when updated_at is null then 'unparseable_timestamp'
+        end as row_check
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by record_id, row_check
+            order by updated_at desc, loaded_at desc, email, account_id
+        ) as version_rank
+    from checked
+
+),
+
+screened as (
+
+    select
+        *,
+        case
+            when row_check is not null then row_check
+            when version_rank > 1 then 'superseded_version'
+            when is_deleted then 'deleted_in_crm'
+        end as quarantine_reason,
+        case when row_check = 'unparseable_timestamp' then updated_at_raw end as quarantine_detail
+    from ranked
+
+)
+
+select * from screened

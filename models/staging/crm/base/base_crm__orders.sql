@@ -1,0 +1,110 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'orders') }}
+
+),
+
+currency_rates as (
+
+    select * from {{ ref('currency_rates') }}
+
+),
+
+erased_contacts as (
+
+    {{ erased_contact_ids() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as record_id,
+        {{ blank_to_null('contact_id') }} as contact_id,
+        {{ blank_to_null('account_id') }} as account_id,
+        {{ blank_to_null('parent_order_id') }} as parent_order_id,
+        {{ try_cast_number('amount', 'double') }} as amount,
+        upper({{ blank_to_null('currency') }}) as currency,
+        lower({{ blank_to_null('status') }}) as order_status,
+        {{ try_parse_timestamp('ordered_at') }} as ordered_at,
+        {{ try_parse_timestamp('updated_at') }} as updated_at,
+        {{ blank_to_null('ordered_at') }} as ordered_at_raw,
+        {{ blank_to_null('updated_at') }} as updated_at_raw,
+        {{ blank_to_null('status') }} as status_raw,
+        {{ blank_to_null('currency') }} as currency_raw,
+        cast(amount as {{ dbt.type_string() }}) as amount_raw,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+),
+
+with_rates as (
+
+    select
+        typed.*,
+        currency_rates.usd_per_unit
+    from typed
+    left join currency_rates
+        on typed.currency = currency_rates.currency_code
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when record_id is null then 'missing_id'
+            when contact_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
+            when ordered_at is null or updated_at is null then 'unparseable_timestamp'
+        end as row_check
+    from with_rates
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by record_id, row_check
+            order by updated_at desc, loaded_at desc, order_status, amount
+        ) as version_rank
+    from checked
+
+),
+
+screened as (
+
+    select
+        *,
+        case
+            when row_check is not null then row_check
+            when version_rank > 1 then 'superseded_version'
+            when order_status is null or order_status not in ('paid', 'refunded', 'failed') then 'unknown_status'
+            when usd_per_unit is null then 'unknown_currency'
+            when amount is null then 'missing_amount'
+            when amount < 0 and order_status <> 'refunded' then 'negative_amount'
+        end as quarantine_reason
+    from ranked
+
+),
+
+detailed as (
+
+    select
+        *,
+        case quarantine_reason
+            when 'unparseable_timestamp' then coalesce(case when ordered_at is null then ordered_at_raw end, updated_at_raw)
+            when 'unknown_status' then status_raw
+            when 'unknown_currency' then currency_raw
+            when 'missing_amount' then amount_raw
+            when 'negative_amount' then amount_raw
+        end as quarantine_detail
+    from screened
+
+)
+
+select * from detailed

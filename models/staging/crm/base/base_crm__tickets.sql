@@ -1,0 +1,74 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'tickets') }}
+
+),
+
+erased_contacts as (
+
+    {{ erased_contact_ids() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as record_id,
+        {{ blank_to_null('contact_id') }} as contact_id,
+        {{ blank_to_null('subject') }} as subject,
+        lower({{ blank_to_null('priority') }}) as priority,
+        lower({{ blank_to_null('status') }}) as ticket_status,
+        {{ try_parse_timestamp('created_at') }} as created_at,
+        {{ try_parse_timestamp('updated_at') }} as updated_at,
+        {{ blank_to_null('created_at') }} as created_at_raw,
+        {{ blank_to_null('updated_at') }} as updated_at_raw,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when record_id is null then 'missing_id'
+            when contact_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
+            when created_at is null or updated_at is null then 'unparseable_timestamp'
+        end as row_check
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by record_id, row_check
+            order by updated_at desc, loaded_at desc, ticket_status
+        ) as version_rank
+    from checked
+
+),
+
+screened as (
+
+    select
+        *,
+        case
+            when row_check is not null then row_check
+            when version_rank > 1 then 'superseded_version'
+        end as quarantine_reason,
+        case
+            when row_check = 'unparseable_timestamp' then coalesce(
+                case when created_at is null then created_at_raw end, updated_at_raw
+            )
+        end as quarantine_detail
+    from ranked
+
+)
+
+select * from screened

@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('product', 'pages') }}
+
+),
+
+erased_ids as (
+
+    {{ erased_product_ids() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as event_id,
+        {{ blank_to_null('user_id') }} as user_id,
+        {{ blank_to_null('anonymous_id') }} as anonymous_id,
+        {{ blank_to_null('url') }} as page_url,
+        {{ blank_to_null('path') }} as page_path,
+        {{ blank_to_null('referrer') }} as referrer,
+        {{ blank_to_null('title') }} as page_title,
+        lower({{ blank_to_null('context_campaign_source') }}) as utm_source,
+        {{ try_parse_timestamp('timestamp') }} as occurred_at,
+        {{ blank_to_null('timestamp') }} as occurred_at_raw,
+        {{ try_parse_timestamp('sent_at') }} as sent_at,
+        cast(received_at as timestamp) as received_at,
+        cast(uuid_ts as timestamp) as loaded_at,
+        {{ event_context_columns() }}
+    from source
+
+),
+
+{{ event_screening_ctes() }}
+
+select * from screened

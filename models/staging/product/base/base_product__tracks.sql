@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('product', 'tracks') }}
+
+),
+
+erased_ids as (
+
+    {{ erased_product_ids() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as event_id,
+        {{ blank_to_null('user_id') }} as user_id,
+        {{ blank_to_null('anonymous_id') }} as anonymous_id,
+        lower({{ blank_to_null('event') }}) as event_name,
+        {{ blank_to_null('event_text') }} as event_text,
+        {{ try_parse_timestamp('timestamp') }} as occurred_at,
+        {{ blank_to_null('timestamp') }} as occurred_at_raw,
+        {{ try_parse_timestamp('sent_at') }} as sent_at,
+        cast(received_at as timestamp) as received_at,
+        cast(uuid_ts as timestamp) as loaded_at,
+        {{ event_context_columns() }},
+        lower({{ blank_to_null('feature') }}) as feature
+    from source
+
+),
+
+{{ event_screening_ctes() }}
+
+select * from screened

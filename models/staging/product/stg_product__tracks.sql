@@ -1,0 +1,42 @@
+with
+
+tracks as (
+
+    select * from {{ ref('base_product__tracks') }}
+    where quarantine_reason is null
+
+),
+
+country_lookup as (
+
+    select * from {{ ref('stg_reference__country_lookup') }}
+
+),
+
+cleaned as (
+
+    select
+        tracks.event_id,
+        tracks.user_id,
+        tracks.anonymous_id,
+        tracks.event_name,
+        tracks.event_text,
+        tracks.feature,
+        tracks.occurred_at,
+        tracks.sent_at,
+        tracks.received_at,
+        tracks.received_at > {{ dbt.dateadd('hour', var('late_event_hours') | int, 'tracks.occurred_at') }} as is_late,
+        tracks.device_type,
+        tracks.os_name,
+        tracks.browser_name,
+        tracks.locale,
+        country_lookup.country_code,
+        tracks.city,
+        tracks.loaded_at
+    from tracks
+    left join country_lookup
+        on tracks.country_key = country_lookup.lookup_key
+
+)
+
+select * from cleaned

@@ -1,0 +1,96 @@
+with
+
+source as (
+
+    select * from {{ source('surveys', 'responses') }}
+
+),
+
+erased_emails as (
+
+    {{ erased_emails() }}
+
+),
+
+typed as (
+
+    select
+        {{ blank_to_null('id') }} as record_id,
+        {{ blank_to_null('response_id') }} as response_id,
+        {{ blank_to_null('survey_name') }} as survey_name,
+        lower({{ blank_to_null('question_id') }}) as question_id,
+        {{ blank_to_null('question_text') }} as question_text,
+        {{ normalize_email('respondent_email') }} as respondent_email,
+        {{ blank_to_null('answer_text') }} as answer_text,
+        {{ try_cast_number('answer_text', 'double') }} as answer_number,
+        {{ try_parse_timestamp('submitted_at') }} as submitted_at,
+        {{ blank_to_null('submitted_at') }} as submitted_at_raw,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        *,
+        case
+            when record_id is null then 'missing_id'
+            when respondent_email in (select erased_emails.email from erased_emails) then 'erasure_requested'
+            when respondent_email is null then 'missing_respondent'
+            when submitted_at is null then 'unparseable_timestamp'
+        end as row_check
+    from typed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by record_id, row_check
+            order by loaded_at, submitted_at, answer_text
+        ) as delivery_rank
+    from checked
+
+),
+
+screened as (
+
+    select
+        *,
+        case
+            when row_check is not null then row_check
+            when delivery_rank > 1 then 'duplicate_answer'
+            when question_id in ('nps', 'csat') and answer_number is null then 'non_numeric_score'
+            when question_id = 'nps'
+                and (
+                    answer_number < {{ var('nps_min') }} or answer_number > {{ var('nps_max') }}
+                    or answer_number <> floor(answer_number)
+                )
+                then 'score_out_of_range'
+            when question_id = 'csat'
+                and (
+                    answer_number < {{ var('csat_min') }} or answer_number > {{ var('csat_max') }}
+                    or answer_number <> floor(answer_number)
+                )
+                then 'score_out_of_range'
+        end as quarantine_reason
+    from ranked
+
+),
+
+detailed as (
+
+    select
+        *,
+        case
+            when quarantine_reason = 'unparseable_timestamp' then submitted_at_raw
+            when quarantine_reason in ('non_numeric_score', 'score_out_of_range') then answer_text
+        end as quarantine_detail
+    from screened
+
+)
+
+select * from detailed

@@ -1,0 +1,125 @@
+"""`segments`: the command line of the customer-segmentation warehouse.
+
+    segments generate --contacts 10000 --seed 42 --as-of 2026-11-01     demo raw data into the DuckDB file
+    segments generate --contacts 10000 --parquet-dir data/raw           ... or as Parquet files
+    segments load --from DIR                                            your own CSV/Parquet files
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console(stderr=True)
+
+DEFAULT_DUCKDB_PATH = "warehouse/segments.duckdb"
+
+
+def _duckdb_path_option(function):
+    return click.option(
+        "--duckdb",
+        "duckdb_path",
+        default=lambda: os.environ.get("SEGMENTS_DUCKDB_PATH", DEFAULT_DUCKDB_PATH),
+        show_default=f"$SEGMENTS_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH}",
+        help="DuckDB warehouse file (the dbt profile reads the same variable).",
+    )(function)
+
+
+def _today_utc() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Customer-segmentation warehouse: generate or load raw data, then build it with dbt."""
+
+
+@main.command()
+@click.option("--contacts", type=click.IntRange(min=1), default=10_000, show_default=True, help="CRM contacts to generate.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed: same seed, same data.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last complete day of the data (YYYY-MM-DD). Default: today in UTC.",
+)
+@_duckdb_path_option
+@click.option(
+    "--parquet-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write Parquet files under this folder (DIR/<raw schema>/<table>.parquet) instead of the DuckDB file.",
+)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write the manifest of row and dirt counts. Default: next to the output.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def generate(contacts, seed, as_of, duckdb_path, parquet_dir, manifest_path, quiet) -> None:
+    """Generate realistic, dirty raw data (CRM, product events, surveys, erasure requests)."""
+    from .generate import generate as run_generate
+
+    as_of_date = as_of.date() if as_of else _today_utc()
+    if parquet_dir:
+        target = {"parquet_dir": parquet_dir}
+        default_manifest = Path(parquet_dir) / "manifest.json"
+    else:
+        Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+        target = {"duckdb_path": duckdb_path}
+        default_manifest = Path(duckdb_path).with_suffix(".manifest.json")
+    manifest = run_generate(contacts, seed, as_of_date, progress=not quiet, **target)
+    manifest_file = Path(manifest_path) if manifest_path else default_manifest
+    manifest_file.parent.mkdir(parents=True, exist_ok=True)
+    manifest_file.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+
+    table = Table(title=f"Generated {contacts:,} contacts as of {as_of_date} (seed {seed})")
+    table.add_column("raw table")
+    table.add_column("rows", justify="right")
+    table.add_column("to quarantine", justify="right")
+    for name, info in sorted(manifest["tables"].items()):
+        table.add_row(name, f"{info['rows']:,}", f"{sum(info.get('quarantined', {}).values()):,}")
+    console.print(table)
+    console.print(f"{manifest.get('seconds', 0):.1f} s; manifest: {manifest_file}")
+
+
+@main.command("load")
+@click.option(
+    "--from",
+    "source_dir",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder with DIR/<raw schema or source>/<table>.csv|parquet.",
+)
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
+def load_command(source_dir, duckdb_path, project_dir) -> None:
+    """Load your own raw CSV/Parquet files into the warehouse, checked against the raw-data contract."""
+    from .load import ContractError, load_directory
+
+    try:
+        loaded = load_directory(source_dir, duckdb_path, project_dir)
+    except (ContractError, FileNotFoundError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"Loaded into {duckdb_path}")
+    table.add_column("raw table")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for item in loaded:
+        table.add_row(item.table.qualified, str(item.path), f"{item.rows:,}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

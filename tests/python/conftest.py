@@ -1,0 +1,76 @@
+"""Shared fixtures: a small generated warehouse built once with dbt for the whole session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(sys.executable).parent
+AS_OF = dt.date(2026, 11, 1)
+
+
+@dataclass
+class Warehouse:
+    path: Path
+    manifest: dict
+    workdir: Path
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return con.execute(sql).fetchall()
+
+
+def run_dbt(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the dbt CLI of this venv against a given DuckDB file, keeping target/ and logs/ out of the repo."""
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "SEGMENTS_DUCKDB_PATH": str(duckdb_path),
+        "SEGMENTS_THREADS": "4",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
+    }
+    command = [
+        str(BIN_DIR / "dbt"), *args,
+        "--project-dir", str(PROJECT_DIR),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+    ]
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+
+def run_cli(args: list[str], extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(extra_env or {})}
+    return subprocess.run([str(BIN_DIR / "segments"), *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Warehouse:
+    """2,000 generated contacts, built with `dbt build` (every model, unit test and data test)."""
+    from segments_warehouse.generate import generate
+
+    workdir = tmp_path_factory.mktemp("built")
+    path = workdir / "warehouse.duckdb"
+    manifest = generate(2_000, 7, AS_OF, duckdb_path=str(path), progress=False)
+    (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], path, workdir)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"
+    return Warehouse(path, manifest, workdir)
+
+
+@pytest.fixture()
+def warehouse_copy(built_warehouse, tmp_path) -> Path:
+    """A private copy of the built warehouse that a test may damage."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(built_warehouse.path, copy)
+    return copy

@@ -1,0 +1,104 @@
+"""The staging layer on generated data: every injected dirty row is found where it belongs.
+
+The generator reports, per raw table, how many rows it made dirty and which quarantine reason each must get
+(docs/raw_contract.md). After `dbt build` the quarantine models must hold exactly those counts, and for every raw
+table rows in = rows kept + rows quarantined.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+TABLES = [
+    ("crm", "accounts"), ("crm", "contacts"), ("crm", "subscriptions"), ("crm", "orders"), ("crm", "tickets"),
+    ("product", "tracks"), ("product", "pages"), ("product", "identifies"),
+    ("surveys", "responses"), ("compliance", "erasure_requests"),
+]
+RAW_SCHEMA = {"crm": "raw_crm", "product": "raw_product", "surveys": "raw_surveys", "compliance": "raw_compliance"}
+
+
+@pytest.mark.parametrize(("source", "table"), TABLES, ids=[f"{s}.{t}" for s, t in TABLES])
+def test_quarantine_matches_injected_dirt(built_warehouse, source, table):
+    expected = {
+        reason: count
+        for reason, count in built_warehouse.manifest["tables"][f"{source}.{table}"].get("quarantined", {}).items()
+        if count
+    }
+    found = dict(
+        built_warehouse.query(
+            f"select reason, count(*) from staging.stg_{source}__{table}_quarantined group by reason"
+        )
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize(("source", "table"), TABLES, ids=[f"{s}.{t}" for s, t in TABLES])
+def test_rows_in_equal_kept_plus_quarantined(built_warehouse, source, table):
+    (rows_in,) = built_warehouse.query(f"select count(*) from {RAW_SCHEMA[source]}.{table}")[0]
+    (kept,) = built_warehouse.query(f"select count(*) from staging.stg_{source}__{table}")[0]
+    (quarantined,) = built_warehouse.query(f"select count(*) from staging.stg_{source}__{table}_quarantined")[0]
+    assert rows_in == built_warehouse.manifest["tables"][f"{source}.{table}"]["rows"]
+    assert rows_in == kept + quarantined
+    # and the data-quality mart reports the same figures
+    summary = dict(
+        built_warehouse.query(
+            "select outcome, sum(row_count) from data_quality.fct_data_quality__staging_rows "
+            f"where source_name = '{source}' and table_name = '{table}' group by outcome"
+        )
+    )
+    assert summary.get("kept", 0) == kept
+    assert summary.get("quarantined", 0) == quarantined
+
+
+def test_every_quarantine_reason_of_the_contract_occurs(built_warehouse):
+    reasons = {
+        (s, t, r)
+        for s, t, r in built_warehouse.query(
+            "select source_name, table_name, reason from data_quality.fct_data_quality__staging_rows "
+            "where outcome = 'quarantined'"
+        )
+    }
+    for expected in [
+        ("crm", "contacts", "superseded_version"), ("crm", "contacts", "deleted_in_crm"),
+        ("crm", "contacts", "erasure_requested"), ("crm", "orders", "negative_amount"),
+        ("crm", "orders", "unknown_currency"), ("product", "tracks", "duplicate_event"),
+        ("product", "tracks", "unparseable_timestamp"), ("product", "tracks", "future_timestamp"),
+        ("product", "tracks", "implausible_timestamp"), ("product", "tracks", "missing_identity"),
+        ("surveys", "responses", "score_out_of_range"), ("surveys", "responses", "non_numeric_score"),
+    ]:
+        assert expected in reasons
+
+
+def test_cleanable_dirt_is_cleaned_not_quarantined(built_warehouse):
+    rows = built_warehouse.query
+    # emails: trimmed and lower-case everywhere they are match keys
+    assert rows("select count(*) from staging.stg_crm__contacts where email <> lower(trim(email))")[0][0] == 0
+    assert rows("select count(*) from staging.stg_product__identifies where email <> lower(trim(email))")[0][0] == 0
+    # every country spelling the generator wrote (other than garbage) was recognized
+    unrecognized = rows(
+        "select count(*) from staging.stg_crm__contacts where has_unrecognized_country"
+    )[0][0]
+    garbage = built_warehouse.manifest["cleanable"].get("crm.contacts.country_unrecognizable", 0)
+    assert unrecognized == garbage
+    # event names and statuses normalized; versions stripped
+    assert rows("select count(*) from staging.stg_product__tracks where event_name <> lower(trim(event_name))")[0][0] == 0
+    assert rows("select count(*) from staging.stg_product__tracks where regexp_matches(browser_name, '[0-9]')")[0][0] == 0
+    assert rows("select count(*) from staging.stg_product__tracks where regexp_matches(os_name, '[0-9]')")[0][0] == 0
+    # late events are kept and flagged
+    late = rows("select count(*) from staging.stg_product__tracks where is_late")[0][0]
+    assert late >= built_warehouse.manifest["cleanable"].get("product.tracks.late_events", 1) > 0
+
+
+def test_erased_people_are_nowhere_in_staging(built_warehouse):
+    erased = [r[0] for r in built_warehouse.query("select email from staging.stg_compliance__erasure_requests")]
+    assert erased
+    listed = ", ".join("'" + e.replace("'", "''") + "'" for e in erased)
+    assert built_warehouse.query(f"select count(*) from staging.stg_crm__contacts where email in ({listed})")[0][0] == 0
+    assert built_warehouse.query(f"select count(*) from staging.stg_product__identifies where email in ({listed})")[0][0] == 0
+    assert built_warehouse.query(
+        f"select count(*) from staging.stg_surveys__responses where respondent_email in ({listed})"
+    )[0][0] == 0
+    # quarantine rows for erasure carry no id
+    assert built_warehouse.query(
+        "select count(*) from staging.stg_crm__contacts_quarantined where reason = 'erasure_requested' and record_id is not null"
+    )[0][0] == 0
