@@ -35,11 +35,8 @@ cleaned as (
         contacts.last_name,
         contacts.birth_date,
         contacts.birth_date_raw is not null and contacts.birth_date is null as has_unparseable_birth_date,
-        case
-            when contacts.gender_raw is null then 'undisclosed'
-            else coalesce(gender_lookup.gender, 'undisclosed')
-        end as gender,
-        contacts.gender_raw is not null and gender_lookup.gender is null as has_unrecognized_gender,
+        coalesce(gender_lookup.gender, 'undisclosed') as gender,
+        contacts.gender_key is not null and gender_lookup.gender is null as has_unrecognized_gender,
         case when contacts.household_income >= 0 then contacts.household_income end as household_income,
         contacts.education,
         contacts.marital_status,
@@ -61,9 +58,9 @@ cleaned as (
     left join country_lookup
         on contacts.country_key = country_lookup.lookup_key
     left join gender_lookup
-        on {{ normalize_key('contacts.gender_raw') }} = gender_lookup.lookup_key
+        on contacts.gender_key = gender_lookup.lookup_key
     left join lifecycle_lookup
-        on {{ normalize_key('contacts.lifecycle_stage_raw') }} = lifecycle_lookup.lookup_key
+        on contacts.lifecycle_stage_key = lifecycle_lookup.lookup_key
 
 )
 
