@@ -7,12 +7,12 @@ with
 balances as (
 
     {% for source_name, table_name in staged_tables %}
-    select
-        '{{ source_name }}.{{ table_name }}' as raw_table,
-        (select count(*) from {{ source(source_name, table_name) }}) as rows_in,
-        (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as rows_kept,
-        (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name ~ '_quarantined') }}) as rows_quarantined
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ source_name }}.{{ table_name }}' as raw_table,
+            (select count(*) from {{ source(source_name, table_name) }}) as rows_in,
+            (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as rows_kept,
+            (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name ~ '_quarantined') }}) as rows_quarantined
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

@@ -9,7 +9,8 @@ with
 subscriptions as (
 
     select * from {{ ref('stg_crm__subscriptions') }}
-    where started_at < {{ as_of_end_timestamp() }}
+    where
+        started_at < {{ as_of_end_timestamp() }}
         and account_id is not null
 
 ),
@@ -54,7 +55,7 @@ current_subscription as (
         plan,
         case plan
             {%- for tier in plan_tiers %}
-            when {{ sql_string(tier) }} then {{ loop.index }}
+                when {{ sql_string(tier) }} then {{ loop.index }}
             {%- endfor %}
         end as plan_tier_rank,
         subscription_status,

@@ -99,8 +99,10 @@ metrics as (
         activity_windows.first_seen_at,
         activity_windows.last_seen_at,
         activity_windows.last_login_at,
-        {{ days_since('cast(activity_windows.first_seen_at as date)') }} as days_since_first_seen,
-        {{ days_since('cast(activity_windows.last_login_at as date)') }} as days_since_last_login
+        {{ days_since('cast(activity_windows.first_seen_at as date)') }}
+            as days_since_first_seen,
+        {{ days_since('cast(activity_windows.last_login_at as date)') }}
+            as days_since_last_login
     from contacts
     left join activity_windows
         on contacts.contact_id = activity_windows.contact_id

@@ -60,8 +60,9 @@ daily as (
         daily_events.last_login_at
     from daily_events
     left join daily_sessions
-        on daily_events.contact_id = daily_sessions.contact_id
-        and daily_events.activity_date = daily_sessions.activity_date
+        on
+            daily_events.contact_id = daily_sessions.contact_id
+            and daily_events.activity_date = daily_sessions.activity_date
 
 )
 

@@ -5,7 +5,8 @@ with
 events as (
 
     select * from {{ ref('int_events__attributed') }}
-    where contact_id is not null
+    where
+        contact_id is not null
         and event_name = {{ sql_string(var('feature_event')) }}
         and feature is not null
 

@@ -5,7 +5,8 @@ with
 events as (
 
     select * from {{ ref('int_events__attributed') }}
-    where contact_id is not null
+    where
+        contact_id is not null
         and event_name in ({{ sql_string(var('invoice_created_event')) }}, {{ sql_string(var('invoice_sent_event')) }})
 
 ),
@@ -17,7 +18,8 @@ first_created as (
         min(occurred_at) as first_invoice_created_in_window_at,
         count(*) as invoices_created_in_window
     from events
-    where event_name = {{ sql_string(var('invoice_created_event')) }}
+    where
+        event_name = {{ sql_string(var('invoice_created_event')) }}
         and activity_date >= {{ window_start(var('invoice_window_days')) }}
     group by contact_id
 
@@ -32,10 +34,14 @@ sent_since as (
         count(events.event_id) as invoices_sent_since_first_created
     from first_created
     left join events
-        on first_created.contact_id = events.contact_id
-        and events.event_name = {{ sql_string(var('invoice_sent_event')) }}
-        and events.occurred_at >= first_created.first_invoice_created_in_window_at
-    group by first_created.contact_id, first_created.first_invoice_created_in_window_at, first_created.invoices_created_in_window
+        on
+            first_created.contact_id = events.contact_id
+            and first_created.first_invoice_created_in_window_at <= events.occurred_at
+            and events.event_name = {{ sql_string(var('invoice_sent_event')) }}
+    group by
+        first_created.contact_id,
+        first_created.first_invoice_created_in_window_at,
+        first_created.invoices_created_in_window
 
 )
 

@@ -86,8 +86,9 @@ attributed as (
         events.country_code
     from events
     left join anonymous_to_users
-        on events.user_id is null
-        and events.anonymous_id = anonymous_to_users.anonymous_id
+        on
+            events.user_id is null
+            and events.anonymous_id = anonymous_to_users.anonymous_id
     left join users_to_contacts
         on coalesce(events.user_id, anonymous_to_users.user_id) = users_to_contacts.user_id
 

@@ -6,7 +6,8 @@ with
 identifies as (
 
     select * from {{ ref('stg_product__identifies') }}
-    where occurred_at < {{ as_of_end_timestamp() }}
+    where
+        occurred_at < {{ as_of_end_timestamp() }}
         and anonymous_id is not null
         and user_id is not null
 

@@ -41,8 +41,9 @@ linked as (
         contact_emails.contact_id
     from users
     left join latest_email_per_user
-        on users.user_id = latest_email_per_user.user_id
-        and latest_email_per_user.recency_rank = 1
+        on
+            users.user_id = latest_email_per_user.user_id
+            and latest_email_per_user.recency_rank = 1
     left join contact_emails
         on latest_email_per_user.email = contact_emails.email
 

@@ -5,16 +5,16 @@ with
 memberships as (
 
     {% for model in segment_models() %}
-    select
-        cast('{{ model.entity_type }}' as {{ dbt.type_string() }}) as entity_type,
-        cast({{ model.key }} as {{ dbt.type_string() }}) as entity_id,
-        cast('{{ model.name }}' as {{ dbt.type_string() }}) as segment_model,
-        cast({{ model.segment_column }} as {{ dbt.type_string() }}) as segment,
-        as_of_date
-    from {{ ref(model.mart) }}
-    {% if not loop.last %}
-    union all
-    {% endif %}
+        select
+            cast('{{ model.entity_type }}' as {{ dbt.type_string() }}) as entity_type,
+            cast({{ model.key }} as {{ dbt.type_string() }}) as entity_id,
+            cast('{{ model.name }}' as {{ dbt.type_string() }}) as segment_model,
+            cast({{ model.segment_column }} as {{ dbt.type_string() }}) as segment,
+            as_of_date
+        from {{ ref(model.mart) }}
+        {% if not loop.last %}
+            union all
+        {% endif %}
     {% endfor %}
 
 )

@@ -9,27 +9,27 @@ with
 outcomes as (
 
     {% for source_name, table_name in staged_tables %}
-    select
-        cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name,
-        cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
-        cast('kept' as {{ dbt.type_string() }}) as outcome,
-        cast(null as {{ dbt.type_string() }}) as reason,
-        count(*) as row_count
-    from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
+        select
+            cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name,
+            cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
+            cast('kept' as {{ dbt.type_string() }}) as outcome,
+            cast(null as {{ dbt.type_string() }}) as reason,
+            count(*) as row_count
+        from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}
 
-    union all
+        union all
 
-    select
-        source_name,
-        table_name,
-        cast('quarantined' as {{ dbt.type_string() }}) as outcome,
-        reason,
-        count(*) as row_count
-    from {{ ref('stg_' ~ source_name ~ '__' ~ table_name ~ '_quarantined') }}
-    group by source_name, table_name, reason
-    {% if not loop.last %}
-    union all
-    {% endif %}
+        select
+            source_name,
+            table_name,
+            cast('quarantined' as {{ dbt.type_string() }}) as outcome,
+            reason,
+            count(*) as row_count
+        from {{ ref('stg_' ~ source_name ~ '__' ~ table_name ~ '_quarantined') }}
+        group by source_name, table_name, reason
+        {% if not loop.last %}
+            union all
+        {% endif %}
     {% endfor %}
 
 ),

@@ -14,7 +14,8 @@ segmented as (
         contact_id,
         case
             when first_seen_at is null then 'never_active'
-            when logins_30d >= {{ var('power_user_min_logins_30d') }}
+            when
+                logins_30d >= {{ var('power_user_min_logins_30d') }}
                 and core_events_30d >= {{ var('power_user_min_core_events_30d') }} then 'power_user'
             when days_since_first_seen < {{ var('new_user_max_days') }} then 'new'
             when logins_7d > 0 then 'active'

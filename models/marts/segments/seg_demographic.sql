@@ -49,7 +49,7 @@ job_roles as (
         job_role_keywords.job_role,
         row_number() over (
             partition by aged.contact_id
-            order by job_role_keywords.priority, length(job_role_keywords.keyword) desc, job_role_keywords.job_role
+            order by job_role_keywords.priority asc, length(job_role_keywords.keyword) desc, job_role_keywords.job_role
         ) as match_rank
     from aged
     inner join job_role_keywords
@@ -88,8 +88,9 @@ segmented as (
     left join income_bands
         on {{ band_join('income_bands', 'aged.household_income') }}
     left join job_roles
-        on aged.contact_id = job_roles.contact_id
-        and job_roles.match_rank = 1
+        on
+            aged.contact_id = job_roles.contact_id
+            and job_roles.match_rank = 1
 
 ),
 

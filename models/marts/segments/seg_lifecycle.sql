@@ -44,7 +44,7 @@ segmented as (
         case
             when days_to_renewal is null or days_to_renewal < 0 then 'none'
             {%- for days in windows %}
-            when days_to_renewal <= {{ days | int }} then 'within_{{ days | int }}d'
+                when days_to_renewal <= {{ days | int }} then 'within_{{ days | int }}d'
             {%- endfor %}
             else 'later'
         end as renewal_window

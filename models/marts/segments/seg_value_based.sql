@@ -48,8 +48,9 @@ segmented as (
     left join rfm_scores
         on order_metrics.contact_id = rfm_scores.contact_id
     left join rfm_segments
-        on rfm_scores.r_score = rfm_segments.r_score
-        and rfm_scores.f_score = rfm_segments.f_score
+        on
+            rfm_scores.r_score = rfm_segments.r_score
+            and rfm_scores.f_score = rfm_segments.f_score
 
 ),
 

@@ -65,7 +65,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, email, account_id
+            order by updated_at desc, loaded_at desc, email asc, account_id asc
         ) as version_rank
     from checked
 

@@ -70,7 +70,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, order_status, amount
+            order by updated_at desc, loaded_at desc, order_status asc, amount asc
         ) as version_rank
     from checked
 

@@ -44,7 +44,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, plan, subscription_status
+            order by updated_at desc, loaded_at desc, plan asc, subscription_status asc
         ) as version_rank
     from checked
 

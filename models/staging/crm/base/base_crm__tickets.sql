@@ -48,7 +48,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, ticket_status
+            order by updated_at desc, loaded_at desc, ticket_status asc
         ) as version_rank
     from checked
 

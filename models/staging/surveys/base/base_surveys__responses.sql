@@ -64,13 +64,15 @@ screened as (
             when row_check is not null then row_check
             when delivery_rank > 1 then 'duplicate_answer'
             when question_id in ('nps', 'csat') and answer_number is null then 'non_numeric_score'
-            when question_id = 'nps'
+            when
+                question_id = 'nps'
                 and (
                     answer_number < {{ var('nps_min') }} or answer_number > {{ var('nps_max') }}
                     or answer_number <> floor(answer_number)
                 )
                 then 'score_out_of_range'
-            when question_id = 'csat'
+            when
+                question_id = 'csat'
                 and (
                     answer_number < {{ var('csat_min') }} or answer_number > {{ var('csat_max') }}
                     or answer_number <> floor(answer_number)
