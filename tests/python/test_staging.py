@@ -102,3 +102,24 @@ def test_erased_people_are_nowhere_in_staging(built_warehouse):
     assert built_warehouse.query(
         "select count(*) from staging.stg_crm__contacts_quarantined where reason = 'erasure_requested' and record_id is not null"
     )[0][0] == 0
+
+
+def test_unlinked_and_unclear_records_are_counted_not_lost(built_warehouse):
+    flagged = {
+        (record_type, reason): count
+        for record_type, reason, count in built_warehouse.query(
+            "select record_type, reason, row_count from data_quality.fct_data_quality__flagged_records"
+        )
+    }
+    # the generator sends events of users never identified, of anonymous ids never identified, and of users
+    # whose email is in no CRM contact; deleted contacts still have orders
+    for key in [("product_event", "anonymous_never_identified"), ("product_event", "user_never_identified"),
+                ("product_event", "user_not_in_crm"), ("order", "contact_not_in_crm"), ("contact", "implausible_age"),
+                ("contact", "unparseable_birth_date")]:
+        assert flagged.get(key, 0) > 0, key
+    assert flagged[("contact", "unrecognized_country")] == built_warehouse.manifest["cleanable"]["crm.contacts.country_unrecognizable"]
+    # every event up to as_of_date is either linked or counted here
+    (total,) = built_warehouse.query("select count(*) from intermediate.int_events__attributed")[0]
+    (linked,) = built_warehouse.query("select count(*) from intermediate.int_events__attributed where link_status = 'linked'")[0]
+    unlinked = sum(count for (record_type, _), count in flagged.items() if record_type == "product_event")
+    assert total == linked + unlinked
