@@ -66,7 +66,11 @@ flagged as (
         'respondent_not_in_crm' as reason,
         count(*) as row_count
     from responses
-    where not exists (select 1 from contact_emails where contact_emails.email = responses.respondent_email)
+    where
+        not exists (
+            select 1 from contact_emails
+            where contact_emails.email = responses.respondent_email
+        )
 
     union all
 
@@ -75,7 +79,11 @@ flagged as (
         'contact_not_in_crm' as reason,
         count(*) as row_count
     from orders
-    where not exists (select 1 from contacts where contacts.contact_id = orders.contact_id)
+    where
+        not exists (
+            select 1 from contacts
+            where contacts.contact_id = orders.contact_id
+        )
 
     union all
 
@@ -84,7 +92,11 @@ flagged as (
         'contact_not_in_crm' as reason,
         count(*) as row_count
     from tickets
-    where not exists (select 1 from contacts where contacts.contact_id = tickets.contact_id)
+    where
+        not exists (
+            select 1 from contacts
+            where contacts.contact_id = tickets.contact_id
+        )
 
     union all
 
