@@ -1,13 +1,15 @@
 {#-
     Run at the start of every dbt command (on-run-start). Checks that every declared raw source table exists
     and has every column its YAML declares, and stops the run with one message naming what is missing,
-    instead of a database error deep inside a model. Columns marked `meta: {optional: true}` may be absent.
+    instead of a database error deep inside a model. Columns marked `meta: {optional: true}` may be absent;
+    sources marked `meta: {created_by_project: true}` (state the project writes itself) are not checked.
     Skip with --vars '{check_raw_sources: false}'.
 -#}
 {% macro assert_raw_sources_present() %}
     {% if execute and var('check_raw_sources', true) and flags.WHICH in ['build', 'run', 'test', 'compile', 'show'] %}
         {% set problems = [] %}
-        {% for node in graph.sources.values() if node.package_name == project_name %}
+        {% for node in graph.sources.values()
+            if node.package_name == project_name and not (node.source_meta or {}).get('created_by_project', false) %}
             {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) %}
             {% if relation is none %}
                 {% do problems.append("missing table " ~ node.schema ~ "." ~ node.identifier ~ " (source '" ~ node.source_name ~ "." ~ node.name ~ "')") %}

@@ -3,6 +3,7 @@
     segments generate --contacts 10000 --seed 42 --as-of 2026-11-01     demo raw data into the DuckDB file
     segments generate --contacts 10000 --parquet-dir data/raw           ... or as Parquet files
     segments load --from DIR                                            your own CSV/Parquet files
+    segments export --to DIR --format hubspot                           changed segments as a CRM import file
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-console = Console(stderr=True)
+# soft_wrap: messages are never broken across lines (logs and tests read them whole)
+console = Console(stderr=True, soft_wrap=True)
 
 DEFAULT_DUCKDB_PATH = "warehouse/segments.duckdb"
 
@@ -119,6 +121,25 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
     for item in loaded:
         table.add_row(item.table.qualified, str(item.path), f"{item.rows:,}")
     console.print(table)
+
+
+@main.command("export")
+@click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the CRM import file.")
+@click.option("--format", "fmt", type=click.Choice(["hubspot", "csv", "parquet"]), default="hubspot", show_default=True)
+@_duckdb_path_option
+def export_command(out_dir, fmt, duckdb_path) -> None:
+    """Export the contacts whose segment properties changed since the last export, then mark them synced."""
+    from .export import ExportError, export_changes
+
+    try:
+        result = export_changes(duckdb_path, out_dir, fmt)
+    except ExportError as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    if result.rows == 0:
+        console.print("Nothing changed since the last export; no file written.")
+    else:
+        console.print(f"Exported {result.rows:,} changed contact(s) to {result.path}")
 
 
 if __name__ == "__main__":
