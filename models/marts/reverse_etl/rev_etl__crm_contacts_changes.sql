@@ -21,7 +21,8 @@ changed as (
     from feed
     left join sync_state
         on feed.email = sync_state.email
-    where sync_state.email is null
+    where
+        sync_state.email is null
         or sync_state.properties_hash <> feed.properties_hash
 
 )
