@@ -225,8 +225,8 @@ class _Generator:
         rows = np.repeat(idx, versions)
         version_no = np.concatenate([np.arange(v) for v in versions]) if m else np.array([], dtype=np.int64)
         latest = version_no == versions[rows] - 1
-        updated = self.end - DAY * rng.integers(20, 400, len(rows)) + version_no * DAY * 3
-        updated = np.minimum(updated, self.end - 3600)
+        # each later extract is strictly newer (3 days per version), so the latest version is unambiguous
+        updated = (self.end - DAY * rng.integers(20, 400, m))[rows] + version_no * DAY * 3 + rng.integers(0, 3600, len(rows))
         is_deleted = deleted[rows] & latest
         self.expect("crm.accounts", "superseded_version", int((~latest).sum()))
         self.expect("crm.accounts", "deleted_in_crm", int(is_deleted.sum()))

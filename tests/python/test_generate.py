@@ -72,6 +72,19 @@ def test_manifest_counts_match_the_data(two_runs):
         assert erased == manifest["tables"]["crm.contacts"]["quarantined"]["erasure_requested"]
 
 
+def test_no_two_extracts_of_a_record_tie(two_runs):
+    """The latest version of every CRM record must be unambiguous, or staging's choice could depend on the plan."""
+    folder, _, _ = two_runs
+    with duckdb.connect() as con:
+        for table in ("accounts", "contacts", "subscriptions", "orders"):
+            ties = con.execute(
+                f"select count(*) from (select id, updated_at, _loaded_at, count(*) as n "
+                f"from read_parquet('{folder / 'a' / 'raw_crm' / (table + '.parquet')}') where trim(id) <> '' "
+                "group by all having count(*) > 1)"
+            ).fetchone()[0]
+            assert ties == 0, table
+
+
 def test_every_contract_reason_is_injected(two_runs):
     _, manifest, _ = two_runs
     expected = {

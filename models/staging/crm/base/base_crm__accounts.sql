@@ -47,7 +47,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, account_name asc
+            order by updated_at desc, loaded_at desc, is_deleted desc, account_name asc
         ) as version_rank
     from checked
 

@@ -65,7 +65,7 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, email asc, account_id asc
+            order by updated_at desc, loaded_at desc, is_deleted desc, email asc, account_id asc
         ) as version_rank
     from checked
 
