@@ -1,37 +1,25 @@
 {#-
     The screening shared by every event table (tracks, pages, identifies), emitted as CTEs that follow a
-    `typed` CTE (columns event_id, user_id, anonymous_id, occurred_at, occurred_at_raw, received_at, loaded_at)
-    and an `erased_ids` CTE (product_id). Reasons in the order of docs/raw_contract.md; the first wins.
+    `typed` CTE (columns is_erased, event_id, user_id, anonymous_id, occurred_at, occurred_at_raw, received_at,
+    loaded_at). Reasons in the order of docs/raw_contract.md; the first wins.
     Duplicate deliveries of one message id: the first received is kept.
     Ends with a CTE named `screened`.
 -#}
 {% macro event_screening_ctes() -%}
-flagged as (
-
-    select
-        typed.*,
-        (
-            typed.user_id in (select erased_ids.product_id from erased_ids)
-            or typed.anonymous_id in (select erased_ids.product_id from erased_ids)
-        ) as is_erased
-    from typed
-
-),
-
 checked as (
 
     select
         *,
         case
-            when event_id is null then 'missing_id'
             when is_erased then 'erasure_requested'
+            when event_id is null then 'missing_id'
             when user_id is null and anonymous_id is null then 'missing_identity'
             when occurred_at is null then 'unparseable_timestamp'
             when occurred_at < cast('{{ var("min_valid_timestamp") }}' as timestamp) then 'implausible_timestamp'
             when occurred_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'received_at') }}
                 then 'future_timestamp'
         end as row_check
-    from flagged
+    from typed
 
 ),
 

@@ -12,37 +12,48 @@ erased_contacts as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce({{ blank_to_null('source.id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+            as is_erased
+    from source
+
+),
+
 typed as (
 
     select
-        {{ blank_to_null('id') }} as record_id,
-        {{ blank_to_null('account_id') }} as account_id,
-        {{ normalize_email('email') }} as email,
-        {{ blank_to_null('first_name') }} as first_name,
-        {{ blank_to_null('last_name') }} as last_name,
-        {{ blank_to_null('birth_date') }} as birth_date_raw,
-        {{ try_parse_date('birth_date') }} as birth_date,
-        {{ free_text_key('gender') }} as gender_key,
-        {{ try_cast_number('household_income', 'double') }} as household_income,
-        lower({{ blank_to_null('education') }}) as education,
-        lower({{ blank_to_null('marital_status') }}) as marital_status,
-        {{ blank_to_null('job_title') }} as job_title,
-        lower({{ blank_to_null('seniority') }}) as seniority,
-        {{ blank_to_null('language') }} as preferred_language,
+        is_erased,
+        {{ unless_erased(blank_to_null('id')) }} as record_id,
+        {{ unless_erased(blank_to_null('account_id')) }} as account_id,
+        {{ unless_erased(normalize_email('email')) }} as email,
+        {{ unless_erased(blank_to_null('first_name')) }} as first_name,
+        {{ unless_erased(blank_to_null('last_name')) }} as last_name,
+        {{ unless_erased(blank_to_null('birth_date')) }} as birth_date_raw,
+        {{ unless_erased(try_parse_date('birth_date')) }} as birth_date,
+        {{ unless_erased(free_text_key('gender')) }} as gender_key,
+        {{ unless_erased(try_cast_number('household_income', 'double')) }} as household_income,
+        {{ unless_erased("lower(" ~ blank_to_null('education') ~ ")") }} as education,
+        {{ unless_erased("lower(" ~ blank_to_null('marital_status') ~ ")") }} as marital_status,
+        {{ unless_erased(blank_to_null('job_title')) }} as job_title,
+        {{ unless_erased("lower(" ~ blank_to_null('seniority') ~ ")") }} as seniority,
+        {{ unless_erased(blank_to_null('language')) }} as preferred_language,
         {{ blank_to_null('country') }} as country_raw,
-        {{ free_text_key('country') }} as country_key,
-        {{ blank_to_null('state') }} as state,
-        {{ blank_to_null('city') }} as city,
-        {{ blank_to_null('timezone') }} as timezone,
+        {{ unless_erased(free_text_key('country')) }} as country_key,
+        {{ unless_erased(blank_to_null('state')) }} as state,
+        {{ unless_erased(blank_to_null('city')) }} as city,
+        {{ unless_erased(blank_to_null('timezone')) }} as timezone,
         {{ free_text_key('lifecycle_stage') }} as lifecycle_stage_key,
         lower({{ blank_to_null('original_source') }}) as original_source,
-        {{ blank_to_null('owner_name') }} as owner_name,
+        {{ unless_erased(blank_to_null('owner_name')) }} as owner_name,
         coalesce(cast(is_deleted as boolean), false) as is_deleted,
         {{ try_parse_timestamp('created_at') }} as created_at,
         {{ try_parse_timestamp('updated_at') }} as updated_at,
         {{ blank_to_null('updated_at') }} as updated_at_raw,
         cast(_loaded_at as timestamp) as loaded_at
-    from source
+    from flagged_source
 
 ),
 
@@ -51,8 +62,8 @@ checked as (
     select
         *,
         case
+            when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
-            when record_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
             when updated_at is null then 'unparseable_timestamp'
         end as row_check
     from typed

@@ -18,12 +18,23 @@ erased_contacts as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce({{ blank_to_null('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+            as is_erased
+    from source
+
+),
+
 typed as (
 
     select
+        is_erased,
         {{ blank_to_null('id') }} as record_id,
-        {{ blank_to_null('contact_id') }} as contact_id,
-        {{ blank_to_null('account_id') }} as account_id,
+        {{ unless_erased(blank_to_null('contact_id')) }} as contact_id,
+        {{ unless_erased(blank_to_null('account_id')) }} as account_id,
         {{ blank_to_null('parent_order_id') }} as parent_order_id,
         {{ try_cast_number('amount', 'double') }} as amount,
         upper({{ blank_to_null('currency') }}) as currency,
@@ -36,7 +47,7 @@ typed as (
         {{ blank_to_null('currency') }} as currency_raw,
         cast(amount as {{ dbt.type_string() }}) as amount_raw,
         cast(_loaded_at as timestamp) as loaded_at
-    from source
+    from flagged_source
 
 ),
 
@@ -56,8 +67,8 @@ checked as (
     select
         *,
         case
+            when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
-            when contact_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
             when ordered_at is null or updated_at is null then 'unparseable_timestamp'
         end as row_check
     from with_rates

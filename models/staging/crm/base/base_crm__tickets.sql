@@ -12,12 +12,23 @@ erased_contacts as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce({{ blank_to_null('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+            as is_erased
+    from source
+
+),
+
 typed as (
 
     select
+        is_erased,
         {{ blank_to_null('id') }} as record_id,
-        {{ blank_to_null('contact_id') }} as contact_id,
-        {{ blank_to_null('subject') }} as subject,
+        {{ unless_erased(blank_to_null('contact_id')) }} as contact_id,
+        {{ unless_erased(blank_to_null('subject')) }} as subject,
         lower({{ blank_to_null('priority') }}) as priority,
         lower({{ blank_to_null('status') }}) as ticket_status,
         {{ try_parse_timestamp('created_at') }} as created_at,
@@ -25,7 +36,7 @@ typed as (
         {{ blank_to_null('created_at') }} as created_at_raw,
         {{ blank_to_null('updated_at') }} as updated_at_raw,
         cast(_loaded_at as timestamp) as loaded_at
-    from source
+    from flagged_source
 
 ),
 
@@ -34,8 +45,8 @@ checked as (
     select
         *,
         case
+            when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
-            when contact_id in (select erased_contacts.contact_id from erased_contacts) then 'erasure_requested'
             when created_at is null or updated_at is null then 'unparseable_timestamp'
         end as row_check
     from typed

@@ -12,18 +12,32 @@ erased_ids as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce(
+            {{ blank_to_null('source.user_id') }} in (select erased_ids.product_id from erased_ids)
+            or {{ blank_to_null('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
+            false
+        ) as is_erased
+    from source
+
+),
+
 typed as (
 
     select
+        is_erased,
         {{ blank_to_null('id') }} as event_id,
-        {{ blank_to_null('user_id') }} as user_id,
-        {{ blank_to_null('anonymous_id') }} as anonymous_id,
-        {{ normalize_email('email') }} as email,
+        {{ unless_erased(blank_to_null('user_id')) }} as user_id,
+        {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
+        {{ unless_erased(normalize_email('email')) }} as email,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
         cast(received_at as timestamp) as received_at,
         cast(uuid_ts as timestamp) as loaded_at
-    from source
+    from flagged_source
 
 ),
 

@@ -12,12 +12,26 @@ erased_ids as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce(
+            {{ blank_to_null('source.user_id') }} in (select erased_ids.product_id from erased_ids)
+            or {{ blank_to_null('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
+            false
+        ) as is_erased
+    from source
+
+),
+
 typed as (
 
     select
+        is_erased,
         {{ blank_to_null('id') }} as event_id,
-        {{ blank_to_null('user_id') }} as user_id,
-        {{ blank_to_null('anonymous_id') }} as anonymous_id,
+        {{ unless_erased(blank_to_null('user_id')) }} as user_id,
+        {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
         lower({{ blank_to_null('event') }}) as event_name,
         {{ blank_to_null('event_text') }} as event_text,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
@@ -27,7 +41,7 @@ typed as (
         cast(uuid_ts as timestamp) as loaded_at,
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
-    from source
+    from flagged_source
 
 ),
 

@@ -12,21 +12,32 @@ erased_emails as (
 
 ),
 
+flagged_source as (
+
+    select
+        source.*,
+        coalesce({{ normalize_email('source.respondent_email') }} in (select erased_emails.email from erased_emails), false)
+            as is_erased
+    from source
+
+),
+
 typed as (
 
     select
+        is_erased,
         {{ blank_to_null('id') }} as record_id,
         {{ blank_to_null('response_id') }} as response_id,
         {{ blank_to_null('survey_name') }} as survey_name,
         lower({{ blank_to_null('question_id') }}) as question_id,
         {{ blank_to_null('question_text') }} as question_text,
-        {{ normalize_email('respondent_email') }} as respondent_email,
-        {{ blank_to_null('answer_text') }} as answer_text,
+        {{ unless_erased(normalize_email('respondent_email')) }} as respondent_email,
+        {{ unless_erased(blank_to_null('answer_text')) }} as answer_text,
         {{ try_cast_number('answer_text', 'double') }} as answer_number,
         {{ try_parse_timestamp('submitted_at') }} as submitted_at,
         {{ blank_to_null('submitted_at') }} as submitted_at_raw,
         cast(_loaded_at as timestamp) as loaded_at
-    from source
+    from flagged_source
 
 ),
 
@@ -35,8 +46,8 @@ checked as (
     select
         *,
         case
+            when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
-            when respondent_email in (select erased_emails.email from erased_emails) then 'erasure_requested'
             when respondent_email is null then 'missing_respondent'
             when submitted_at is null then 'unparseable_timestamp'
         end as row_check
