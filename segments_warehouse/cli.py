@@ -142,5 +142,39 @@ def export_command(out_dir, fmt, duckdb_path) -> None:
         console.print(f"Exported {result.rows:,} changed contact(s) to {result.path}")
 
 
+@main.command("summary")
+@click.option("--run-results", default="target/run_results.json", show_default=True, type=click.Path(dir_okay=False))
+@_duckdb_path_option
+def summary_command(run_results, duckdb_path) -> None:
+    """Summarize the last dbt run: nodes by status, failures, slowest nodes, rows per published table.
+
+    Exits 1 when anything failed, so an orchestrator can alert on it.
+    """
+    from .summary import summarize
+
+    try:
+        result = summarize(run_results, duckdb_path)
+    except FileNotFoundError as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"{result.command}: {result.elapsed_seconds} s")
+    table.add_column("resource")
+    table.add_column("statuses")
+    for kind, statuses in sorted(result.statuses.items()):
+        table.add_row(kind, ", ".join(f"{status} {count}" for status, count in sorted(statuses.items())))
+    console.print(table)
+    if result.mart_rows:
+        rows = Table(title="rows per published table")
+        rows.add_column("table")
+        rows.add_column("rows", justify="right")
+        for name, count in result.mart_rows.items():
+            rows.add_row(name, f"{count:,}")
+        console.print(rows)
+    console.print("slowest: " + ", ".join(f"{name.split('.')[-1]} {seconds:.1f} s" for name, seconds in result.slowest))
+    for failure in result.failures:
+        console.print(f"[red]failed:[/red] {failure}")
+    sys.exit(0 if result.ok else 1)
+
+
 if __name__ == "__main__":
     main()

@@ -716,7 +716,7 @@ class _Generator:
     def orders(self) -> None:
         rng = self.rng("orders")
         buyers = np.flatnonzero(self.buyer)
-        count = np.minimum(rng.geometric(0.4, len(buyers)), 20)
+        count = np.minimum(rng.geometric(0.3, len(buyers)), 20)  # F scores 1..5 all occur
         contact = np.repeat(buyers, count)
         k = len(contact)
         starts = np.cumsum(count) - count

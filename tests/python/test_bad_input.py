@@ -55,3 +55,20 @@ def test_load_round_trip_from_csv_and_parquet(built_warehouse, tmp_path):
             assert loaded.execute(f"select count(*) from {schema}.{table}").fetchone() == original.execute(
                 f"select count(*) from {schema}.{table}"
             ).fetchone()
+
+
+def test_summary_of_a_green_and_a_failed_run(built_warehouse, warehouse_copy, tmp_path):
+    green = run_cli(["summary", "--run-results", str(built_warehouse.workdir / "target" / "run_results.json"),
+                     "--duckdb", str(built_warehouse.path)])
+    assert green.returncode == 0, green.stderr
+    assert "marts.seg_behavioral" in green.stderr and "model" in green.stderr and "unit_test" in green.stderr
+    # corrupt a mart so its tests fail, then summarize that run
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute("update marts.seg_behavioral set behavioral_segment = 'vip' where contact_id in "
+                    "(select contact_id from marts.seg_behavioral order by contact_id limit 3)")
+    result = run_dbt(["test", "--select", "seg_behavioral", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})],
+                     warehouse_copy, tmp_path)
+    assert result.returncode != 0
+    red = run_cli(["summary", "--run-results", str(tmp_path / "target" / "run_results.json")])
+    assert red.returncode == 1
+    assert "failed:" in red.stderr and "Traceback" not in red.stderr

@@ -42,18 +42,27 @@ aged as (
 
 ),
 
+titles as (
+
+    select distinct job_title_lower
+    from aged
+    where job_title_lower is not null
+
+),
+
 job_roles as (
 
+    -- keywords are matched once per distinct title (a few hundred), not once per contact
     select
-        aged.contact_id,
+        titles.job_title_lower,
         job_role_keywords.job_role,
         row_number() over (
-            partition by aged.contact_id
-            order by job_role_keywords.priority asc, length(job_role_keywords.keyword) desc, job_role_keywords.job_role
+            partition by titles.job_title_lower
+            order by job_role_keywords.priority asc, length(job_role_keywords.keyword) desc, job_role_keywords.job_role asc
         ) as match_rank
-    from aged
+    from titles
     inner join job_role_keywords
-        on {{ matches_word('aged.job_title_lower', 'lower(job_role_keywords.keyword)') }}
+        on {{ matches_word('titles.job_title_lower', 'lower(job_role_keywords.keyword)') }}
 
 ),
 
@@ -89,7 +98,7 @@ segmented as (
         on {{ band_join('income_bands', 'aged.household_income') }}
     left join job_roles
         on
-            aged.contact_id = job_roles.contact_id
+            aged.job_title_lower = job_roles.job_title_lower
             and job_roles.match_rank = 1
 
 ),
