@@ -676,7 +676,8 @@ class _Generator:
         sub = {k: v[order] for k, v in sub.items()}
         k = len(sub["account"])
         entity, version_no, latest, versions = _repeat_versions(rng, k, 0.06, 2)
-        base_updated = np.minimum(sub["started"] + DAY, self.end - 2 * HOUR)
+        changed = np.maximum(sub["started"], sub["canceled"])  # the last change: start or cancellation
+        base_updated = np.minimum(changed + rng.integers(HOUR, 2 * DAY, k), self.end - 2 * HOUR)
         updated, loaded = _version_times(rng, entity, version_no, latest, versions, base_updated, self.end - HOUR)
         self.expect("crm.subscriptions", "superseded_version", (~latest).sum())
         # an older version was still trialing
@@ -843,7 +844,7 @@ class _Generator:
         rows = {"t": entity, "updated": updated, "loaded": loaded, "fmt": _ts_formats(rng, len(entity)),
                 "upd_fmt": np.zeros(len(entity), dtype=np.int8), "blank": np.zeros(len(entity), dtype=np.int8),
                 "status": np.where(latest, 2 + entity % 2, 0)}
-        candidates = np.flatnonzero(latest & ~erased)
+        candidates = np.flatnonzero(latest & self.clean[t["contact"][entity]])
         picks = []
         for reason, overrides in [("missing_id", {"blank": 2}), ("unparseable_timestamp", {"fmt": TS_BLANK}),
                                   ("unparseable_timestamp", {"upd_fmt": TS_WORDS})]:

@@ -240,7 +240,7 @@ def write(path: str) -> None:
             for c, o in CONTACTS.items()])
     _table(con, "raw_crm.orders",
            "id, contact_id, account_id, parent_order_id, amount, currency, status, ordered_at, updated_at, _loaded_at",
-           [(i, c, Raw("null::varchar"), Raw(f"{lit(p)}::varchar"), float(a), cur, s, ts, ts, LOADED)
+           [(i, c, Raw("null::varchar"), Raw(f"{lit(p)}::varchar"), Raw(f"{float(a)}::double"), cur, s, ts, ts, LOADED)
             for i, c, a, cur, s, ts, p in ORDERS])
     _table(con, "raw_crm.tickets", "id, contact_id, subject, priority, status, created_at, updated_at, _loaded_at",
            [(i, c, "Help", "normal", "open", ts, ts, LOADED) for i, c, ts in TICKETS])
