@@ -15,7 +15,7 @@ SEED ?= 42
 AS_OF ?= $(shell date -u +%F)
 DBT_VARS ?= {as_of_date: "$(AS_OF)"}
 
-.PHONY: help install demo generate build test pytest lint fmt docs clean
+.PHONY: help install demo generate build publish test pytest lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,13 +29,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## Create .venv and install the project with its pinned dependencies
 
-demo: install generate build ## Install, generate demo data ($(DEMO_CONTACTS) contacts) and run dbt build
+demo: install generate build publish ## Install, generate demo data ($(DEMO_CONTACTS) contacts), dbt build, publish for BI
 
 generate: install ## Generate demo raw data into the DuckDB file
 	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed $(SEED) --as-of $(AS_OF)
 
 build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
 	$(BIN)/dbt build --vars '$(DBT_VARS)'
+
+publish: install ## Publish the marts of the last green run to the file BI reads (atomically)
+	$(BIN)/segments publish
 
 test: install lint pytest ## Every test: sqlfluff lint, then pytest (which runs dbt build end to end)
 

@@ -176,5 +176,28 @@ def summary_command(run_results, duckdb_path) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@main.command("publish")
+@_duckdb_path_option
+@click.option(
+    "--to",
+    "published_path",
+    default=lambda: os.environ.get("SEGMENTS_PUBLISHED_PATH", "warehouse/published/segments.duckdb"),
+    show_default="$SEGMENTS_PUBLISHED_PATH or warehouse/published/segments.duckdb",
+    help="The file BI tools open (read-only).",
+)
+@click.option("--run-results", default="target/run_results.json", show_default=True,
+              help="Publish only if this dbt run passed entirely.")
+def publish_command(duckdb_path, published_path, run_results) -> None:
+    """Atomically publish the marts to the file BI tools read, only after a fully green run."""
+    from .publish import PublishRefused, publish
+
+    try:
+        result = publish(duckdb_path, published_path, run_results)
+    except PublishRefused as error:
+        console.print(f"[red]not published:[/red] {error}")
+        sys.exit(1)
+    console.print(f"Published {len(result.tables)} tables to {result.path}")
+
+
 if __name__ == "__main__":
     main()

@@ -962,8 +962,8 @@ class _Generator:
             add(sent_who, track, _EV["invoice_sent"], ts=sent_ts)
             self.invoice_not_sent += int((self.clean[members] & ~senders).sum())
         # older invoices, created and sent
-        component([POWER, ACTIVE, AT_RISK, DORMANT], 1, 4, track, _EV["invoice_created"], 31, 395, share=0.15)
-        component([POWER, ACTIVE, AT_RISK, DORMANT], 1, 3, track, _EV["invoice_sent"], 31, 395, share=0.15)
+        component([POWER, ACTIVE, AT_RISK, DORMANT], 1, 4, track, _EV["invoice_created"], 32, 395, share=0.15)
+        component([POWER, ACTIVE, AT_RISK, DORMANT], 1, 3, track, _EV["invoice_sent"], 32, 395, share=0.15)
         # pre-sign-up page views under the anonymous id only (tied to the user by the sign-up identify)
         members = contacts[(persona == ACTIVE) & (rng.random(len(contacts)) < 0.2)]
         who = np.repeat(members, rng.integers(1, 6, len(members)))
@@ -1240,7 +1240,7 @@ class _Generator:
             "_k": np.arange(m), "blank": rows["blank"], "seq": _mix(rows["seq"], self.salt + 7),
             "user": rows["user"], "anon": rows["anon"], "ts": rows["ts"], "fmt": rows["fmt"],
             "received": _ts_array(rows["received"]), "uuid": _ts_array(rows["uuid"]),
-            "variant": rows["variant"], "number": np.where(outsider, who + 1, who + 1),
+            "variant": rows["variant"], "number": who + 1,
             "fn": _take([s for _, s in FIRST_NAMES] + [OUTSIDERS[0][0]], np.where(outsider, len(FIRST_NAMES), self.first_name[safe])),
             "ln": _take([s for _, s in LAST_NAMES] + [OUTSIDERS[0][1]], np.where(outsider, len(LAST_NAMES), self.last_name[safe])),
             "dom": _take(DOMAINS + [OUTSIDERS[0][2]], np.where(outsider, len(DOMAINS), self.domain[safe])),

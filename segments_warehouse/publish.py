@@ -1,0 +1,96 @@
+"""Publish the marts for BI readers: atomically, and only from a build that passed.
+
+DuckDB lets one process write a database file, so BI tools do not read the working warehouse that dbt builds.
+They read a separate, published file. Publishing copies every published table into a new file under a temporary
+name, flushes it, and renames it over the published file: the rename is atomic, so a reader opening the file
+sees either the previous complete publish or the new one, never a mix, and a reader already connected keeps its
+snapshot. A run whose results show a failure is never published: the last good publish stays in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+PUBLISHED_SCHEMAS = ("marts", "data_quality", "reverse_etl")
+SKIPPED = {("reverse_etl", "sync_state")}  # the exporter's own state stays with the working warehouse
+
+
+class PublishRefused(Exception):
+    """Nothing was published; the message says why."""
+
+
+@dataclass
+class PublishResult:
+    path: Path
+    tables: list[str]
+
+
+def check_run_results(path: str | Path) -> None:
+    run_results = Path(path)
+    if not run_results.exists():
+        raise PublishRefused(f"{run_results} not found: publish only after a dbt run whose results can be checked")
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    failed = [r["unique_id"] for r in results if r["status"] in ("error", "fail", "runtime error", "skipped")]
+    if failed:
+        raise PublishRefused(
+            f"the last dbt run had {len(failed)} failed or skipped node(s) (first: {failed[0]}); the last good publish stays in place"
+        )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def publish(working_path: str | Path, published_path: str | Path, run_results: str | Path | None = None) -> PublishResult:
+    if run_results is not None:
+        check_run_results(run_results)
+    working, published = Path(working_path), Path(published_path)
+    if not working.exists():
+        raise PublishRefused(f"no working warehouse at {working}: run dbt build first")
+    published.parent.mkdir(parents=True, exist_ok=True)
+    temporary = published.with_name(f".{published.name}.{os.getpid()}.partial")
+    temporary.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{str(working).replace(chr(39), chr(39) * 2)}' as work (read_only)")
+        schemas = ", ".join(f"'{s}'" for s in PUBLISHED_SCHEMAS)
+        tables = [
+            (schema, table)
+            for schema, table in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                f"where table_catalog = 'work' and table_schema in ({schemas}) and table_type = 'BASE TABLE' order by 1, 2"
+            ).fetchall()
+            if (schema, table) not in SKIPPED
+        ]
+        if not any(schema == "marts" for schema, _ in tables):
+            raise PublishRefused(f"{working} has no marts: run dbt build first")
+        con.execute(f"attach '{str(temporary).replace(chr(39), chr(39) * 2)}' as pub")
+        for schema in sorted({schema for schema, _ in tables}):
+            con.execute(f"create schema pub.{_quote(schema)}")
+        for schema, table in tables:
+            con.execute(f"create table pub.{_quote(schema)}.{_quote(table)} as select * from work.{_quote(schema)}.{_quote(table)}")
+        as_of = con.execute("select max(as_of_date) from work.marts.dim_contact_segments").fetchone()[0]
+        con.execute("create table pub.main.publish_info (published_at timestamp, as_of_date date, tables integer)")
+        con.execute("insert into pub.main.publish_info values (?, ?, ?)",
+                    [dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), as_of, len(tables)])
+        con.execute("detach pub")
+    except BaseException:
+        con.close()
+        temporary.unlink(missing_ok=True)
+        raise
+    con.close()
+    with open(temporary, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return PublishResult(published, [f"{schema}.{table}" for schema, table in tables])
