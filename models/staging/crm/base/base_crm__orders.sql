@@ -12,21 +12,7 @@ currency_rates as (
 
 ),
 
-erased_contacts as (
-
-    {{ erased_contact_ids() }}
-
-),
-
-flagged_source as (
-
-    select
-        source.*,
-        coalesce({{ blank_to_null('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
-            as is_erased
-    from source
-
-),
+{{ erased_contact_flag_ctes() }},
 
 typed as (
 

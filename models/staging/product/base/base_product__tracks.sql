@@ -6,24 +6,7 @@ source as (
 
 ),
 
-erased_ids as (
-
-    {{ erased_product_ids() }}
-
-),
-
-flagged_source as (
-
-    select
-        source.*,
-        coalesce(
-            {{ blank_to_null('source.user_id') }} in (select erased_ids.product_id from erased_ids)
-            or {{ blank_to_null('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
-            false
-        ) as is_erased
-    from source
-
-),
+{{ erased_event_flag_ctes() }},
 
 typed as (
 

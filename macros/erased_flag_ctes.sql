@@ -1,0 +1,45 @@
+{#-
+    CTEs that follow a `source` CTE and flag the rows of people who asked to be erased (`is_erased`), so the
+    base model can null every identifying column (unless_erased) before typing. Each ends with `flagged_source`.
+-#}
+
+{#- Event tables (tracks, pages, identifies): erased by a user id or anonymous id tied to an erased email. -#}
+{% macro erased_event_flag_ctes() -%}
+erased_ids as (
+
+    {{ erased_product_ids() }}
+
+),
+
+flagged_source as (
+
+    select
+        source.*,
+        coalesce(
+            {{ blank_to_null('source.user_id') }} in (select erased_ids.product_id from erased_ids)
+            or {{ blank_to_null('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
+            false
+        ) as is_erased
+    from source
+
+)
+{%- endmacro %}
+
+{#- CRM tables keyed by a contact (orders, tickets): erased by the contact id of an erased email. -#}
+{% macro erased_contact_flag_ctes() -%}
+erased_contacts as (
+
+    {{ erased_contact_ids() }}
+
+),
+
+flagged_source as (
+
+    select
+        source.*,
+        coalesce({{ blank_to_null('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+            as is_erased
+    from source
+
+)
+{%- endmacro %}
