@@ -15,7 +15,7 @@ SEED ?= 42
 AS_OF ?= $(shell date -u +%F)
 DBT_VARS ?= {as_of_date: "$(AS_OF)"}
 
-.PHONY: help install demo generate build publish test pytest lint fmt docs clean
+.PHONY: help install demo generate build publish bench test pytest lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ generate: install ## Generate demo raw data into the DuckDB file
 
 build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
 	$(BIN)/dbt build --vars '$(DBT_VARS)'
+
+BENCH_CONTACTS ?= 10000,100000
+bench: install ## Benchmark generation and the build at BENCH_CONTACTS (writes docs/benchmarks.md)
+	$(BIN)/segments bench --contacts $(BENCH_CONTACTS)
 
 publish: install ## Publish the marts of the last green run to the file BI reads (atomically)
 	$(BIN)/segments publish

@@ -199,5 +199,39 @@ def publish_command(duckdb_path, published_path, run_results) -> None:
     console.print(f"Published {len(result.tables)} tables to {result.path}")
 
 
+@main.command("bench")
+@click.option("--contacts", "scales", default="10000,100000", show_default=True,
+              help="Comma-separated numbers of contacts, e.g. 10000,100000,1000000.")
+@click.option("--workdir", default="warehouse/bench", show_default=True, type=click.Path(file_okay=False))
+@click.option("--json-out", default="docs/benchmarks.json", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--markdown-out", default="docs/benchmarks.md", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False))
+def bench_command(scales, workdir, json_out, markdown_out, project_dir) -> None:
+    """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
+    from .bench import machine, markdown, run_scale
+
+    try:
+        sizes = [int(part.replace("_", "")) for part in scales.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"not a list of numbers: {scales}", param_hint="--contacts") from None
+    as_of = _today_utc() - dt.timedelta(days=1)
+    report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "scales": []}
+    for size in sizes:
+        console.print(f"benchmarking {size:,} contacts ...")
+        report["scales"].append(run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of))
+        table = Table(title="benchmark (seconds unless said)")
+        for column in ("contacts", "raw rows", "generate", "parse", "build", "behavioral", "reference", "ratio", "peak MiB", "file MiB", "ok"):
+            table.add_column(column, justify="right")
+        for r in report["scales"]:
+            table.add_row(f"{r['contacts']:,}", f"{r['raw_rows_total']:,}", str(r["generate_seconds"]), str(r["parse_seconds"]),
+                          str(r["build_seconds"]), str(r["behavioral_models_seconds"]), str(r["reference_query_seconds"]),
+                          str(r["behavioral_to_reference_ratio"]), f"{r['peak_rss_mib']:,}", str(r["warehouse_mib"]), str(r["build_ok"]))
+        console.print(table)
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        Path(markdown_out).write_text(markdown(report), encoding="utf-8")
+    sys.exit(0 if all(r["build_ok"] for r in report["scales"]) else 1)
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,199 @@
+"""Benchmark: generate, parse, build and query at several scales, measured on the machine that runs it.
+
+For each number of contacts: raw rows per table, generation time, `dbt parse` time, full `dbt build` time split
+by layer (from target/run_results.json), peak resident memory of the build, warehouse file size, and a reference
+query: one hand-written DuckDB statement computing the per-contact behavioral metrics straight from the raw
+event tables, the engine's floor for the heaviest work. The ratio of the behavioral models' build time to it says
+how far the project is from that floor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from .generate import generate
+
+BEHAVIORAL_MODELS = (
+    "stg_product__tracks", "stg_product__pages", "int_events__attributed", "int_contacts__sessions",
+    "int_contacts__daily_activity", "int_contacts__feature_usage", "int_contacts__behavior_metrics", "seg_behavioral",
+)
+
+# Per contact: logins 7d/30d, core events 30d, page views 30d, distinct features 30d, sessions 30d, first/last seen,
+# from raw tracks, pages and identifies: parse, deduplicate by message id, stitch anonymous ids, link by email.
+REFERENCE_QUERY = """
+with
+events as (
+    select id, user_id, anonymous_id, lower(trim(event)) as event_name, feature,
+           timezone('UTC', try_cast(timestamp as timestamptz)) as ts, received_at
+    from raw_product.tracks
+    union all
+    select id, user_id, anonymous_id, 'page_viewed', null,
+           timezone('UTC', try_cast(timestamp as timestamptz)), received_at
+    from raw_product.pages
+),
+clean as (
+    select * from events
+    where nullif(trim(id), '') is not null and ts is not null and ts >= timestamp '2000-01-01'
+      and ts <= received_at + interval 24 hour and (user_id is not null or anonymous_id is not null)
+    qualify row_number() over (partition by id order by received_at) = 1
+),
+identifies as (
+    select user_id, anonymous_id, lower(trim(email)) as email,
+           timezone('UTC', try_cast(timestamp as timestamptz)) as ts
+    from raw_product.identifies where nullif(trim(user_id), '') is not null
+),
+user_email as (
+    select user_id, arg_max(email, ts) as email from identifies where ts < $end group by user_id
+),
+anon_user as (
+    select anonymous_id, arg_min(user_id, ts) as user_id from identifies
+    where anonymous_id is not null and ts < $end group by anonymous_id
+),
+contacts as (
+    select lower(trim(email)) as email, arg_max(id, updated_at) as contact_id
+    from raw_crm.contacts where nullif(trim(id), '') is not null group by 1
+),
+linked as (
+    select contacts.contact_id, clean.event_name, clean.feature, clean.ts, cast(clean.ts as date) as d
+    from clean
+    left join anon_user on clean.user_id is null and clean.anonymous_id = anon_user.anonymous_id
+    join user_email on coalesce(clean.user_id, anon_user.user_id) = user_email.user_id
+    join contacts on user_email.email = contacts.email
+    where clean.ts < $end
+),
+sessions as (
+    select contact_id, ts,
+           case when lag(ts) over (partition by contact_id order by ts) is null
+                  or ts > lag(ts) over (partition by contact_id order by ts) + interval 30 minute then 1 else 0 end as starts
+    from linked
+)
+select
+    linked.contact_id,
+    count(*) filter (where event_name = 'login' and d >= $start7) as logins_7d,
+    count(*) filter (where event_name = 'login' and d >= $start30) as logins_30d,
+    count(*) filter (where event_name in ('report_created', 'invoice_created', 'invoice_sent', 'integration_connected') and d >= $start30) as core_events_30d,
+    count(*) filter (where event_name = 'page_viewed' and d >= $start30) as page_views_30d,
+    count(distinct feature) filter (where d >= $start30) as distinct_features_30d,
+    min(ts) as first_seen_at,
+    max(ts) as last_seen_at,
+    any_value(s.sessions_30d) as sessions_30d
+from linked
+left join (select contact_id, sum(starts) filter (where cast(ts as date) >= $start30) as sessions_30d from sessions group by 1) as s
+    on linked.contact_id = s.contact_id
+group by linked.contact_id
+"""
+
+
+def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, float]:
+    command = [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(project_dir),
+               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
+    return result, time.perf_counter() - started
+
+
+def _layer(unique_id: str) -> str:
+    kind, _, name = unique_id.split(".", 2)
+    if kind != "model":
+        return {"unit_test": "unit tests", "test": "data tests", "seed": "seeds"}.get(kind, kind)
+    name = name.split(".")[-1]
+    if name.startswith(("stg_", "base_")):
+        return "staging"
+    if name.startswith("int_"):
+        return "intermediate"
+    return "marts"
+
+
+def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, seed: int = 42) -> dict:
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "bench.duckdb"
+    database.unlink(missing_ok=True)
+    manifest = generate(contacts, seed, as_of, duckdb_path=str(database), progress=False)
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database)}
+    dbt_vars = json.dumps({"as_of_date": as_of.isoformat()})
+    parse, parse_seconds = _dbt(["parse"], env, project_dir, workdir)
+    if parse.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{parse.stdout[-2000:]}")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    build, build_seconds = _dbt(["build", "--vars", dbt_vars], env, project_dir, workdir)
+    peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    results = json.loads((workdir / "target" / "run_results.json").read_text())["results"]
+    layers: dict[str, float] = {}
+    behavioral = 0.0
+    for result in results:
+        layers[_layer(result["unique_id"])] = layers.get(_layer(result["unique_id"]), 0.0) + result["execution_time"]
+        if result["unique_id"].startswith("model.") and result["unique_id"].split(".")[-1] in BEHAVIORAL_MODELS:
+            behavioral += result["execution_time"]
+    end = f"timestamp '{(as_of + dt.timedelta(days=1)).isoformat()}'"
+    query = (REFERENCE_QUERY.replace("$end", end)
+             .replace("$start7", f"date '{(as_of - dt.timedelta(days=6)).isoformat()}'")
+             .replace("$start30", f"date '{(as_of - dt.timedelta(days=29)).isoformat()}'"))
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        started = time.perf_counter()
+        reference_rows = con.execute(f"select count(*) from ({query})").fetchone()[0]
+        reference_seconds = time.perf_counter() - started
+    return {
+        "contacts": contacts,
+        "raw_rows": {name: table["rows"] for name, table in manifest["tables"].items()},
+        "raw_rows_total": manifest["total_rows"],
+        "generate_seconds": manifest["seconds"],
+        "parse_seconds": round(parse_seconds, 1),
+        "build_seconds": round(build_seconds, 1),
+        "build_ok": build.returncode == 0,
+        "layer_seconds": {k: round(v, 1) for k, v in sorted(layers.items())},
+        "behavioral_models_seconds": round(behavioral, 1),
+        "reference_query_seconds": round(reference_seconds, 2),
+        "reference_query_contacts": reference_rows,
+        "behavioral_to_reference_ratio": round(behavioral / reference_seconds, 2) if reference_seconds else None,
+        "incremental_build_seconds": None,  # no incremental models yet (see the operations issue)
+        "peak_rss_mib": round(peak_kib / 1024),
+        "warehouse_mib": round(database.stat().st_size / 2**20, 1),
+    }
+
+
+def machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+        "duckdb_memory_limit": os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "8GB (profile default)"),
+        "duckdb_threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", "4 (profile default)"),
+    }
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `segments bench` on {report['measured_at']}: {report['machine']['cpus']} CPUs, "
+        f"{report['machine']['memory_gib']} GiB, DuckDB {report['machine']['duckdb']}, "
+        f"memory_limit {report['machine']['duckdb_memory_limit']}, threads {report['machine']['duckdb_threads']}.",
+        "",
+        "| contacts | raw rows | generate s | parse s | build s | staging s | intermediate s | marts s | data tests s "
+        "| behavioral models s | reference query s | ratio | peak RSS MiB | warehouse MiB | build ok |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["scales"]:
+        layer = r["layer_seconds"]
+        lines.append(
+            f"| {r['contacts']:,} | {r['raw_rows_total']:,} | {r['generate_seconds']} | {r['parse_seconds']} | "
+            f"{r['build_seconds']} | {layer.get('staging', 0)} | {layer.get('intermediate', 0)} | {layer.get('marts', 0)} | "
+            f"{layer.get('data tests', 0)} | {r['behavioral_models_seconds']} | {r['reference_query_seconds']} | "
+            f"{r['behavioral_to_reference_ratio']} | {r['peak_rss_mib']:,} | {r['warehouse_mib']:,} | {r['build_ok']} |"
+        )
+    lines += ["", "Layer times are sums of node execution times (nodes run in parallel, so they can exceed the wall-clock build).",
+              "The ratio is the behavioral models' build time over the reference query's; the target is at most 3."]
+    return "\n".join(lines) + "\n"
