@@ -18,8 +18,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-# soft_wrap: messages are never broken across lines (logs and tests read them whole)
-console = Console(stderr=True, soft_wrap=True)
+# soft_wrap: messages are never broken across lines (logs and tests read them whole); tables get a wide
+# canvas when written to a log instead of a terminal, so no column is truncated
+console = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
 
 DEFAULT_DUCKDB_PATH = "warehouse/segments.duckdb"
 

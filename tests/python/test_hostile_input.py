@@ -140,7 +140,8 @@ def test_hostile_rows_land_in_quarantine_with_a_reason(hostile_warehouse):
     # hostile timestamps are unparseable, implausible (1900) or future-dated (2100); hostile statuses unknown
     for expected in ["tracks.unparseable_timestamp", "tracks.implausible_timestamp", "tracks.future_timestamp",
                      "identifies.implausible_timestamp", "identifies.future_timestamp", "orders.unknown_status",
-                     "contacts.unparseable_timestamp", "responses.unparseable_timestamp", "accounts.missing_id"]:
+                     "contacts.unparseable_timestamp", "contacts.future_timestamp", "orders.future_timestamp",
+                     "responses.unparseable_timestamp", "accounts.missing_id"]:
         assert expected in reasons, expected
 
 

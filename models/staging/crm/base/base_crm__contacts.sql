@@ -65,6 +65,8 @@ checked as (
             when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
             when updated_at is null then 'unparseable_timestamp'
+            when updated_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
+                then 'future_timestamp'
         end as row_check
     from typed
 

@@ -56,6 +56,8 @@ checked as (
             when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
             when ordered_at is null or updated_at is null then 'unparseable_timestamp'
+            when greatest(ordered_at, updated_at) > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
+                then 'future_timestamp'
         end as row_check
     from with_rates
 

@@ -33,6 +33,8 @@ checked as (
         case
             when record_id is null then 'missing_id'
             when updated_at is null or started_at is null then 'unparseable_timestamp'
+            when updated_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
+                then 'future_timestamp'
         end as row_check
     from typed
 

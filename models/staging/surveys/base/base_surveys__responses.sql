@@ -50,6 +50,8 @@ checked as (
             when record_id is null then 'missing_id'
             when respondent_email is null then 'missing_respondent'
             when submitted_at is null then 'unparseable_timestamp'
+            when submitted_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
+                then 'future_timestamp'
         end as row_check
     from typed
 
