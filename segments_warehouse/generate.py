@@ -378,6 +378,8 @@ class _Generator:
         self.seed = seed
         self.as_of = as_of
         self.end = int(dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc).timestamp()) + DAY
+        # ten years on: a date no extract can carry when it was loaded (future_timestamp dirt)
+        self.far_future = self.end + 3650 * DAY
         self.sink = sink
         self.quarantined: dict[str, Counter] = {}
         self.cleanable: Counter = Counter()
@@ -502,7 +504,8 @@ class _Generator:
         picks = []
         for reason, overrides in [("missing_id", {"blank": 1}), ("missing_id", {"blank": 2}),
                                   ("unparseable_timestamp", {"fmt": TS_WORDS}),
-                                  ("unparseable_timestamp", {"fmt": TS_BAD_DATE})]:
+                                  ("unparseable_timestamp", {"fmt": TS_BAD_DATE}),
+                                  ("future_timestamp", {"updated": self.far_future})]:
             pick = rng.choice(candidates, _dirt_size(rng, len(candidates), 0.004, 2), replace=False)
             overrides = {**overrides, "loaded": rows["loaded"][pick] + DAY}
             picks.append((pick, overrides))
@@ -584,7 +587,8 @@ class _Generator:
         for reason, overrides in [("missing_id", {"blank": 1}), ("missing_id", {"blank": 2}),
                                   ("unparseable_timestamp", {"fmt": TS_WORDS}),
                                   ("unparseable_timestamp", {"fmt": TS_BAD_DATE}),
-                                  ("unparseable_timestamp", {"fmt": TS_BLANK})]:
+                                  ("unparseable_timestamp", {"fmt": TS_BLANK}),
+                                  ("future_timestamp", {"updated": self.far_future})]:
             pick = rng.choice(candidates, _dirt_size(rng, len(candidates), 0.0025, 2), replace=False)
             picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
             self.expect("crm.contacts", reason, len(pick))
@@ -688,7 +692,8 @@ class _Generator:
         candidates = np.flatnonzero(latest)
         picks = []
         for reason, overrides in [("missing_id", {"blank": 1}), ("unparseable_timestamp", {"fmt": TS_BAD_DATE}),
-                                  ("unparseable_timestamp", {"started_fmt": TS_WORDS})]:
+                                  ("unparseable_timestamp", {"started_fmt": TS_WORDS}),
+                                  ("future_timestamp", {"updated": self.far_future})]:
             pick = rng.choice(candidates, _dirt_size(rng, len(candidates), 0.004), replace=False)
             picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
             self.expect("crm.subscriptions", reason, len(pick))
@@ -751,7 +756,8 @@ class _Generator:
         # dirty orders: new orders of live buyers, each with one defect
         live_buyers = buyers[self.clean[buyers]]
         specs = [("missing_id", 1), ("unparseable_timestamp", 2), ("unparseable_timestamp", 3), ("unknown_status", 4),
-                 ("unknown_currency", 5), ("missing_amount", 6), ("negative_amount", 7), ("negative_amount", 8)]
+                 ("unknown_currency", 5), ("missing_amount", 6), ("negative_amount", 7), ("negative_amount", 8),
+                 ("future_timestamp", 9)]
         extra = {key: [] for key in o}
         for reason, code in specs:
             size = _dirt_size(rng, len(live_buyers), 0.004)
@@ -807,7 +813,7 @@ class _Generator:
             "parent": o["parent"][e], "account": account, "amount": o["amount"][e],
             "currency": _take(currency_codes + vocab.CURRENCY_SPELLINGS_EXTRA + vocab.UNKNOWN_CURRENCIES, currency_text),
             "status": _take(["paid", "refunded", "failed", "PAID", "Refunded", "FAILED", *UNKNOWN_STATUSES], status_text),
-            "ordered": o["at"][e], "updated": updated, "loaded": _ts_array(loaded),
+            "ordered": o["at"][e], "updated": np.where(dirt == 9, self.far_future, updated), "loaded": _ts_array(loaded),
         })
         self.sink.write("raw_crm", "orders", {
             "id": _id_sql("o_", "o + 1", width),
@@ -847,7 +853,8 @@ class _Generator:
         candidates = np.flatnonzero(latest & self.clean[t["contact"][entity]])
         picks = []
         for reason, overrides in [("missing_id", {"blank": 2}), ("unparseable_timestamp", {"fmt": TS_BLANK}),
-                                  ("unparseable_timestamp", {"upd_fmt": TS_WORDS})]:
+                                  ("unparseable_timestamp", {"upd_fmt": TS_WORDS}),
+                                  ("future_timestamp", {"updated": self.far_future})]:
             pick = rng.choice(candidates, _dirt_size(rng, len(candidates), 0.004), replace=False)
             picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
             self.expect("crm.tickets", reason, len(pick))
@@ -1360,6 +1367,7 @@ class _Generator:
         dirt(live, "missing_respondent", {"no_email": lambda s: rng.integers(1, 4, s)})
         dirt(live, "unparseable_timestamp", {"fmt": lambda s: np.array(_TS_BAD_CODES)[rng.integers(0, 3, s)]})
         dirt(live, "duplicate_answer", {})
+        dirt(live, "future_timestamp", {"ts": self.far_future})
         dirt(scored, "non_numeric_score", {"answer": lambda s: base + rng.integers(0, len(NON_NUMERIC_SCORES), s)}, 0.004)
         dirt(nps_rows, "score_out_of_range",
              {"answer": lambda s: base + len(NON_NUMERIC_SCORES) + rng.integers(0, len(NPS_OUT_OF_RANGE), s)}, 0.004)
