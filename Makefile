@@ -35,6 +35,7 @@ generate: install ## Generate demo raw data into the DuckDB file
 	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed $(SEED) --as-of $(AS_OF)
 
 build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
+	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
 	$(BIN)/dbt build --vars '$(DBT_VARS)'
 
 BENCH_CONTACTS ?= 10000,100000
@@ -49,13 +50,18 @@ test: install lint pytest ## Every test: sqlfluff lint, then pytest (which runs 
 pytest: install
 	$(BIN)/python -m pytest
 
+# The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
+# touches the warehouse.
 lint: install ## sqlfluff lint on models, macros and tests
-	$(BIN)/sqlfluff lint models macros tests
+	@mkdir -p target
+	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models macros tests
 
 fmt: install ## Fix what sqlfluff can fix
-	$(BIN)/sqlfluff fix models macros tests
+	@mkdir -p target
+	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff fix models macros tests
 
 docs: install ## Generate the dbt docs site into target/
+	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
 	$(BIN)/dbt docs generate --vars '$(DBT_VARS)'
 
 clean: ## Remove build output and the local warehouse (keeps .venv)
