@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (only Python 3.11 and make needed):
 #   make demo   install, generate demo data, build every model and check on the embedded DuckDB
-#   make test   install, then run every test (lint, dbt build with unit and data tests, pytest)
+#   make test   install, then run every test (lint, then pytest: dbt build with unit and data tests, Great
+#               Expectations validation, and the Python suites)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -15,7 +16,7 @@ SEED ?= 42
 AS_OF ?= $(shell date -u +%F)
 DBT_VARS ?= {as_of_date: "$(AS_OF)"}
 
-.PHONY: help install demo generate build publish bench test pytest lint fmt docs clean
+.PHONY: help install demo generate build validate publish bench test pytest lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,7 +30,7 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed ## Create .venv and install the project with its pinned dependencies
 
-demo: install generate build publish ## Install, generate demo data ($(DEMO_CONTACTS) contacts), dbt build, publish for BI
+demo: install generate build validate publish ## Install, generate demo data ($(DEMO_CONTACTS) contacts), dbt build, validate, publish for BI
 
 generate: install ## Generate demo raw data into the DuckDB file
 	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed $(SEED) --as-of $(AS_OF)
@@ -41,6 +42,9 @@ build: install ## dbt build (seeds, models, unit and data tests) on the current 
 BENCH_CONTACTS ?= 10000,100000
 bench: install ## Benchmark generation and the build at BENCH_CONTACTS (writes docs/benchmarks.md)
 	$(BIN)/segments bench --contacts $(BENCH_CONTACTS)
+
+validate: install ## Great Expectations on the built marts (pass/fail table, Data Docs in target/gx)
+	$(BIN)/segments validate
 
 publish: install ## Publish the marts of the last green run to the file BI reads (atomically)
 	$(BIN)/segments publish

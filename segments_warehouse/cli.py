@@ -3,6 +3,8 @@
     segments generate --contacts 10000 --seed 42 --as-of 2026-11-01     demo raw data into the DuckDB file
     segments generate --contacts 10000 --parquet-dir data/raw           ... or as Parquet files
     segments load --from DIR                                            your own CSV/Parquet files
+    segments validate                                                   Great Expectations on the built marts
+    segments publish                                                    atomically publish for BI readers
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
 """
 
@@ -177,6 +179,50 @@ def summary_command(run_results, duckdb_path) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@main.command("validate")
+@_duckdb_path_option
+@click.option("--docs-dir", default="target/gx", show_default=True, type=click.Path(file_okay=False),
+              help="Where GX keeps its run data and writes Data Docs (HTML).")
+@click.option("--record", "record_path", default="target/validation_results.json", show_default=True,
+              type=click.Path(dir_okay=False), help="The result record that `segments publish` requires.")
+@click.option("--run-results", default="target/run_results.json", show_default=True, type=click.Path(dir_okay=False),
+              help="The dbt run being validated (its invocation id goes into the record).")
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False))
+def validate_command(duckdb_path, docs_dir, record_path, run_results, project_dir) -> None:
+    """Validate the marts with Great Expectations (suites in segments_warehouse/validate.py).
+
+    Prints a pass/fail table per suite and every failed expectation, writes GX Data Docs, and exits 1 when any
+    expectation fails (2 when validation cannot run), so a scheduler stops before publishing.
+    """
+    from .validate import ValidationError, validate, write_record
+
+    Path(record_path).unlink(missing_ok=True)  # a stale record must never vouch for this build
+    try:
+        report = validate(duckdb_path, docs_dir, project_dir)
+    except ValidationError as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    write_record(report, record_path, duckdb_path, run_results)
+    table = Table(title=f"Great Expectations: {duckdb_path} as of {report.as_of_date}")
+    table.add_column("suite")
+    table.add_column("expectations", justify="right")
+    table.add_column("failed", justify="right")
+    table.add_column("result")
+    suites: dict[str, list] = {}
+    for outcome in report.outcomes:
+        suites.setdefault(outcome.suite, []).append(outcome)
+    for name, outcomes in suites.items():
+        failed = sum(not o.success for o in outcomes)
+        table.add_row(name, str(len(outcomes)), str(failed), "[red]FAIL[/red]" if failed else "[green]pass[/green]")
+    console.print(table)
+    for outcome in report.failures:
+        console.print(f"[red]failed:[/red] {outcome.suite}: {outcome.expectation}"
+                      f"{' on ' + outcome.column if outcome.column else ''}: {outcome.observed}")
+    verdict = "passed" if report.success else f"FAILED ({len(report.failures)} of {len(report.outcomes)})"
+    console.print(f"{len(report.outcomes)} expectations {verdict} in {report.seconds} s; Data Docs: {report.docs_index}")
+    sys.exit(0 if report.success else 1)
+
+
 @main.command("publish")
 @_duckdb_path_option
 @click.option(
@@ -188,12 +234,14 @@ def summary_command(run_results, duckdb_path) -> None:
 )
 @click.option("--run-results", default="target/run_results.json", show_default=True,
               help="Publish only if this dbt run passed entirely.")
-def publish_command(duckdb_path, published_path, run_results) -> None:
-    """Atomically publish the marts to the file BI tools read, only after a fully green run."""
+@click.option("--validation", "validation_record", default="target/validation_results.json", show_default=True,
+              help="Publish only if `segments validate` passed on this warehouse after this dbt run.")
+def publish_command(duckdb_path, published_path, run_results, validation_record) -> None:
+    """Atomically publish the marts to the file BI tools read, only after a fully green run and validation."""
     from .publish import PublishRefused, publish
 
     try:
-        result = publish(duckdb_path, published_path, run_results)
+        result = publish(duckdb_path, published_path, run_results, validation_record)
     except PublishRefused as error:
         console.print(f"[red]not published:[/red] {error}")
         sys.exit(1)

@@ -4,7 +4,8 @@ DuckDB lets one process write a database file, so BI tools do not read the worki
 They read a separate, published file. Publishing copies every published table into a new file under a temporary
 name, flushes it, and renames it over the published file: the rename is atomic, so a reader opening the file
 sees either the previous complete publish or the new one, never a mix, and a reader already connected keeps its
-snapshot. A run whose results show a failure is never published: the last good publish stays in place.
+snapshot. A run whose results show a failure, or whose Great Expectations validation did not pass (the record
+`segments validate` writes), is never published: the last good publish stays in place.
 """
 
 from __future__ import annotations
@@ -43,16 +44,40 @@ def check_run_results(path: str | Path) -> None:
         )
 
 
+def check_validation(record_path: str | Path, working: Path, run_results: str | Path | None) -> None:
+    """The Great Expectations record must be a pass, for this warehouse file, after this very dbt run."""
+    record_file = Path(record_path)
+    if not record_file.exists():
+        raise PublishRefused(f"{record_file} not found: run `segments validate` after the build; the last good publish stays in place")
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    if not record.get("success"):
+        failed = record.get("failed") or [{}]
+        raise PublishRefused(
+            f"Great Expectations validation failed ({len(failed)} expectation(s), first: {failed[0].get('suite')}: "
+            f"{failed[0].get('expectation')}); the last good publish stays in place"
+        )
+    if record.get("warehouse") != str(working.resolve()):
+        raise PublishRefused(f"the validation record is for {record.get('warehouse')}, not {working.resolve()}: validate this warehouse")
+    if run_results is not None:
+        invocation = json.loads(Path(run_results).read_text(encoding="utf-8"))["metadata"].get("invocation_id")
+        if record.get("dbt_invocation_id") != invocation:
+            raise PublishRefused("the validation record is for another dbt run: run `segments validate` after this build")
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def publish(working_path: str | Path, published_path: str | Path, run_results: str | Path | None = None) -> PublishResult:
+def publish(working_path: str | Path, published_path: str | Path, run_results: str | Path | None = None,
+            validation_record: str | Path | None = None) -> PublishResult:
+    """validation_record None skips the Great Expectations gate (library use only; the CLI always requires it)."""
     if run_results is not None:
         check_run_results(run_results)
     working, published = Path(working_path), Path(published_path)
     if not working.exists():
         raise PublishRefused(f"no working warehouse at {working}: run dbt build first")
+    if validation_record is not None:
+        check_validation(validation_record, working, run_results)
     published.parent.mkdir(parents=True, exist_ok=True)
     temporary = published.with_name(f".{published.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)

@@ -54,6 +54,14 @@ def run_cli(args: list[str], extra_env: dict | None = None) -> subprocess.Comple
     return subprocess.run([str(BIN_DIR / "segments"), *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
 
 
+def run_validate(duckdb_path: Path, run_results: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    """`segments validate` on a warehouse; returns the process and the path of the record publish checks."""
+    record = workdir / "validation_results.json"
+    result = run_cli(["validate", "--duckdb", str(duckdb_path), "--run-results", str(run_results),
+                      "--record", str(record), "--docs-dir", str(workdir / "gx")])
+    return result, record
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> Warehouse:
     """2,000 generated contacts, built with `dbt build` (every model, unit test and data test)."""

@@ -10,7 +10,7 @@ import textwrap
 
 import duckdb
 
-from conftest import AS_OF, run_cli, run_dbt
+from conftest import AS_OF, run_cli, run_dbt, run_validate
 from test_marts import mart_snapshot
 
 READER = textwrap.dedent("""
@@ -44,18 +44,27 @@ def digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def publish(warehouse, published, run_results, workdir, validate=True):
+    """Validate (Great Expectations) then publish, as `make demo` does."""
+    if validate:
+        validated, record = run_validate(warehouse, run_results, workdir)
+        assert validated.returncode == 0, validated.stderr[-3000:]
+    else:
+        record = workdir / "validation_results.json"
+    return run_cli(["publish", "--duckdb", str(warehouse), "--to", str(published), "--run-results", str(run_results),
+                    "--validation", str(record)])
+
+
 def test_publish_copies_every_mart(built_warehouse, tmp_path):
     published = tmp_path / "published.duckdb"
-    result = run_cli(["publish", "--duckdb", str(built_warehouse.path), "--to", str(published),
-                      "--run-results", str(built_warehouse.workdir / "target" / "run_results.json")])
+    result = publish(built_warehouse.path, published, built_warehouse.workdir / "target" / "run_results.json", tmp_path)
     assert result.returncode == 0, result.stderr
     assert mart_snapshot(published) == mart_snapshot(built_warehouse.path)
 
 
 def test_readers_see_only_complete_snapshots_during_a_rebuild(built_warehouse, warehouse_copy, tmp_path):
     published = tmp_path / "published.duckdb"
-    first = run_cli(["publish", "--duckdb", str(warehouse_copy), "--to", str(published),
-                     "--run-results", str(built_warehouse.workdir / "target" / "run_results.json")])
+    first = publish(warehouse_copy, published, built_warehouse.workdir / "target" / "run_results.json", tmp_path)
     assert first.returncode == 0, first.stderr
     stop_file = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop_file)], stdout=subprocess.PIPE, text=True)
@@ -63,8 +72,7 @@ def test_readers_see_only_complete_snapshots_during_a_rebuild(built_warehouse, w
     other_day = "2026-10-15"
     build = run_dbt(["build", "--vars", json.dumps({"as_of_date": other_day})], warehouse_copy, tmp_path)
     assert build.returncode == 0, build.stdout[-3000:]
-    second = run_cli(["publish", "--duckdb", str(warehouse_copy), "--to", str(published),
-                      "--run-results", str(tmp_path / "target" / "run_results.json")])
+    second = publish(warehouse_copy, published, tmp_path / "target" / "run_results.json", tmp_path)
     assert second.returncode == 0, second.stderr
     stop_file.touch()
     report = json.loads(reader.communicate(timeout=120)[0])
@@ -78,8 +86,7 @@ def test_readers_see_only_complete_snapshots_during_a_rebuild(built_warehouse, w
 
 def test_a_failed_run_publishes_nothing(built_warehouse, warehouse_copy, tmp_path):
     published = tmp_path / "published.duckdb"
-    good = run_cli(["publish", "--duckdb", str(warehouse_copy), "--to", str(published),
-                    "--run-results", str(built_warehouse.workdir / "target" / "run_results.json")])
+    good = publish(warehouse_copy, published, built_warehouse.workdir / "target" / "run_results.json", tmp_path)
     assert good.returncode == 0, good.stderr
     before = digest(published)
     # a build broken on purpose: a mart whose test fails
@@ -88,8 +95,7 @@ def test_a_failed_run_publishes_nothing(built_warehouse, warehouse_copy, tmp_pat
                     "(select min(contact_id) from marts.seg_behavioral)")
     failed = run_dbt(["test", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
     assert failed.returncode != 0
-    refused = run_cli(["publish", "--duckdb", str(warehouse_copy), "--to", str(published),
-                       "--run-results", str(tmp_path / "target" / "run_results.json")])
+    refused = publish(warehouse_copy, published, tmp_path / "target" / "run_results.json", tmp_path, validate=False)
     assert refused.returncode == 1
     assert "not published" in refused.stderr and "Traceback" not in refused.stderr
     assert digest(published) == before
