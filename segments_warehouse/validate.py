@@ -341,6 +341,19 @@ def _rev_etl(facts: Facts) -> list:
     return checks
 
 
+def _transitions(facts: Facts) -> list:
+    e = _gx().expectations
+    return [
+        *_key("entity_type", "entity_id", "segment_model", "transition_date"),
+        *_in_set("transition_type", ["baseline", "entered", "moved", "exited"]),
+        *_in_set("segment_model", [name.removeprefix("seg_") for name in SEGMENT_COLUMN]),
+        _when(e.ExpectColumnValuesToBeNull, 'transition_type in ["baseline", "entered"]', column="from_segment"),
+        _when(e.ExpectColumnValuesToNotBeNull, 'transition_type in ["moved", "exited"]', column="from_segment"),
+        _when(e.ExpectColumnValuesToBeNull, 'transition_type == "exited"', column="to_segment"),
+        _when(e.ExpectColumnValuesToNotBeNull, 'transition_type != "exited"', column="to_segment"),
+    ]
+
+
 def _agreement(facts: Facts) -> list:
     return _in_set("in_dim", [True]) + _in_set("in_mart", [True]) + _in_set("agrees", [True])
 
@@ -390,6 +403,27 @@ def _agreement_sql() -> str:
     return "\nunion all\n".join(parts)
 
 
+def _history_sql(facts: Facts) -> str:
+    """Per entity and model: the segment the history says it has on as_of_date (its latest transition) against
+    fct_segment_membership; and per segment, the size series on as_of_date against agg_segment_summary."""
+    as_of = facts.as_of_date.isoformat()
+    return (
+        "with latest as (select entity_type, entity_id, segment_model, to_segment, row_number() over ("
+        "  partition by entity_type, entity_id, segment_model order by transition_date desc) as recency"
+        f"  from marts.fct_segment_transitions where transition_date <= date '{as_of}'), "
+        "current_state as (select * from latest where recency = 1 and to_segment is not null) "
+        "select 'transitions' as source, coalesce(m.entity_id, c.entity_id) as id, m.entity_id is not null as in_dim, "
+        "c.entity_id is not null as in_mart, coalesce(m.segment = c.to_segment, false) as agrees "
+        "from marts.fct_segment_membership as m full outer join current_state as c on m.entity_type = c.entity_type "
+        "and m.entity_id = c.entity_id and m.segment_model = c.segment_model "
+        "union all "
+        "select 'size_daily', coalesce(d.segment_model, a.segment_model) || '.' || coalesce(d.segment, a.segment), "
+        "a.segment is not null or d.entities = 0, d.segment is not null, coalesce(d.entities = a.entities, d.entities = 0) "
+        f"from (select * from marts.agg_segment_size_daily where as_of_date = date '{as_of}') as d "
+        "full outer join marts.agg_segment_summary as a on d.segment_model = a.segment_model and d.segment = a.segment"
+    )
+
+
 def _summary_totals_sql(facts: Facts) -> str:
     cases = " ".join(f"when '{name.removeprefix('seg_')}' then {facts.accounts if name == 'seg_firmographic' else facts.contacts}"
                      for name in SEGMENT_COLUMN)
@@ -437,6 +471,9 @@ def build_suites(facts: Facts, raw_tables: dict[tuple[str, str], str]) -> list[S
         Suite("rev_etl__crm_contacts", "select * from reverse_etl.rev_etl__crm_contacts", _rev_etl),
         Suite("cross_mart__agreement", _agreement_sql(), _agreement,
               "every contact in every per-contact mart and the reverse-ETL feed, with the same values"),
+        Suite("fct_segment_transitions", "select * from marts.fct_segment_transitions", _transitions),
+        Suite("history__agreement", _history_sql(facts), _agreement,
+              "the history's current segment of every entity and the size series agree with today's marts"),
         Suite("fct_data_quality__staging_rows", "select * from data_quality.fct_data_quality__staging_rows", _staging_rows),
         Suite("raw__balance", _raw_balance_sql(raw_tables), _raw_balance,
               "rows in = rows kept + rows quarantined, for every raw table"),

@@ -59,6 +59,10 @@ DAMAGE = {
     "duplicate_key": (
         "insert into marts.seg_geographic select * from marts.seg_geographic where contact_id = (select min(contact_id) from marts.seg_geographic)",
         "seg_geographic", "expect_column_values_to_be_unique"),
+    "history_disagrees_with_today": (
+        "update marts.fct_segment_transitions set to_segment = 'dormant' where segment_model = 'behavioral' and entity_id = "
+        "(select min(entity_id) from marts.fct_segment_transitions where segment_model = 'behavioral' and to_segment <> 'dormant')",
+        "history__agreement", "expect_column_values_to_be_in_set"),
     "raw_rows_lost": (
         "update data_quality.fct_data_quality__staging_rows set row_count = row_count - 1 where table_name = 'orders' and outcome = 'kept'",
         "raw__balance", "expect_column_values_to_be_in_set"),
