@@ -38,3 +38,32 @@ def test_every_published_model_has_an_exposure_or_feeds_one(warehouse_copy, tmp_
     published = {key for key, node in manifest["nodes"].items()
                  if node["resource_type"] == "model" and node["schema"] in {"marts", "reverse_etl"}}
     assert published - exposed == set()
+
+
+# What each orchestrator job must contain (and must not), by model name.
+SELECTOR_EXPECTATIONS = {
+    "daily_full": ({"seg_behavioral", "fct_segment_transitions", "rev_etl__crm_contacts", "stg_crm__contacts"}, set()),
+    "segments_only": ({"seg_behavioral", "seg_firmographic", "dim_contact_segments", "int_events__attributed"},
+                      {"rev_etl__crm_contacts", "fct_data_quality__staging_rows"}),
+    "staging_and_quality": ({"stg_crm__contacts", "fct_data_quality__staging_rows"}, {"seg_behavioral"}),
+    "export": ({"rev_etl__crm_contacts", "rev_etl__crm_contacts_changes", "dim_contact_segments"},
+               {"fct_data_quality__staging_rows"}),
+    "hourly_incremental": ({"fct_segment_transitions", "agg_segment_size_daily"}, {"stg_crm__contacts"}),
+}
+
+
+def test_every_selector_names_a_sensible_job(warehouse_copy, tmp_path):
+    """selectors.yml: each job an orchestrator runs resolves, and holds what it is for."""
+    import yaml
+
+    from conftest import PROJECT_DIR
+
+    declared = {s["name"] for s in yaml.safe_load((PROJECT_DIR / "selectors.yml").read_text())["selectors"]}
+    assert declared == set(SELECTOR_EXPECTATIONS)
+    for selector, (must, must_not) in SELECTOR_EXPECTATIONS.items():
+        result = run_dbt(["ls", "--selector", selector, "--resource-type", "model", "--output", "name", "--quiet"],
+                         warehouse_copy, tmp_path)
+        assert result.returncode == 0, result.stdout[-2000:]
+        names = set(result.stdout.split())
+        assert must <= names, f"{selector} lacks {must - names}"
+        assert not (must_not & names), f"{selector} should not build {must_not & names}"
