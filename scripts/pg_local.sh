@@ -12,7 +12,10 @@ set -euo pipefail
 
 command_name=${1:?usage: pg_local.sh start|stop DIR}
 base=$(mkdir -p "${2:?usage: pg_local.sh start|stop DIR}" && cd "$2" && pwd)
+# The data directory: DIR/data, or (as root, when the postgres user cannot reach DIR, e.g. a checkout under /root)
+# a private folder under /tmp whose path is kept in DIR/datadir.
 data="$base/data"
+[[ -f "$base/datadir" ]] && data=$(cat "$base/datadir")
 
 find_pg_bin() {
     local candidate
@@ -44,6 +47,8 @@ stop_server() {
 case "$command_name" in
     stop)
         stop_server
+        rm -f "$base/env"
+        if [[ "$data" == /tmp/segments-pg.* ]]; then rm -rf "$(dirname "$data")" "$base/datadir"; fi
         exit 0
         ;;
     start) ;;
@@ -65,11 +70,19 @@ fi
 
 # A leftover server from an interrupted run would hold the directory: stop it, then start afresh.
 stop_server
-rm -rf "$data" "$base/env" "$base/server.log"
-mkdir -p "$data"
+rm -rf "$data" "$base/env" "$base/server.log" "$base/initdb.log" "$base/datadir"
+if [[ "$data" == /tmp/segments-pg.* ]]; then rm -rf "$(dirname "$data")"; fi
+data="$base/data"
 if [[ $(id -u) -eq 0 ]]; then
-    chown postgres: "$base" "$data"
+    chown postgres: "$base"
+    if ! runuser -u postgres -- test -w "$base"; then
+        data="$(mktemp -d /tmp/segments-pg.XXXXXX)/data"
+        chown postgres: "$(dirname "$data")"
+        echo "$data" >"$base/datadir"
+    fi
 fi
+mkdir -p "$data"
+[[ $(id -u) -eq 0 ]] && chown postgres: "$data"
 chmod 700 "$data"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
@@ -77,19 +90,19 @@ password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 user=segments
 database=segments
 
-pwfile="$base/.pw"
+pwfile="$(dirname "$data")/.pw"
 ( umask 077 && printf '%s\n' "$password" >"$pwfile" )
 [[ $(id -u) -eq 0 ]] && chown postgres: "$pwfile"
 as_server_user "$pg_bin/initdb" -D "$data" -U "$user" --pwfile="$pwfile" --auth=scram-sha-256 \
-    --encoding=UTF8 --locale=C.UTF-8 >"$base/initdb.log" 2>&1 \
-    || { cat "$base/initdb.log" >&2; rm -f "$pwfile"; exit 1; }
+    --encoding=UTF8 --locale=C.UTF-8 >"$(dirname "$data")/initdb.log" 2>&1 \
+    || { cat "$(dirname "$data")/initdb.log" >&2; rm -f "$pwfile"; exit 1; }
 rm -f "$pwfile"
 
 # Loopback only, no Unix socket, fsync off (throwaway data), a UTC server.
-as_server_user "$pg_bin/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
+as_server_user "$pg_bin/pg_ctl" -D "$data" -l "$(dirname "$data")/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c fsync=off \
         -c synchronous_commit=off -c full_page_writes=off -c timezone=UTC -c max_connections=50" \
-    start >/dev/null || { cat "$base/server.log" >&2; exit 1; }
+    start >/dev/null || { cat "$(dirname "$data")/server.log" >&2; exit 1; }
 
 PGPASSWORD=$password "$pg_bin/psql" -X -q -h 127.0.0.1 -p "$port" -U "$user" -d postgres \
     -c "create database $database" >/dev/null
