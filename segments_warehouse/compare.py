@@ -149,10 +149,18 @@ def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, 
     if not Path(duckdb_path).exists():
         raise CompareError(f"{duckdb_path} does not exist")
     results: list[MartComparison] = []
-    connection = connect(settings)
+    try:
+        con = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as error:
+        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    try:
+        connection = connect(settings)
+    except Exception:
+        con.close()
+        raise
     try:
         connection.set_session(readonly=True, autocommit=True)
-        with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        with con:
             con.execute("set TimeZone = 'UTC'")
             for mart in marts:
                 try:

@@ -77,9 +77,19 @@ class ConnectionSettings:
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
 
+def _psycopg2():
+    try:
+        import psycopg2
+    except ImportError:
+        raise PostgresError(
+            "psycopg2 is not installed: install the Postgres extra, e.g. `pip install -e '.[postgres]'` (or `make install`)"
+        ) from None
+    return psycopg2
+
+
 def connect(settings: ConnectionSettings | None = None):
     """A psycopg2 connection, or PostgresError with a readable reason (never the password)."""
-    import psycopg2
+    psycopg2 = _psycopg2()
 
     settings = settings or ConnectionSettings.from_env()
     try:
@@ -208,12 +218,16 @@ def _check_against_contract(con, contract: list[RawTable]) -> list[tuple[RawTabl
 def load_postgres(duckdb_path: str | Path, project_dir: str | Path = ".", settings: ConnectionSettings | None = None,
                   progress=None) -> list[CopiedTable]:
     """Copy every raw table of the contract from the DuckDB file into Postgres; returns rows per table."""
-    import psycopg2
+    psycopg2 = _psycopg2()
 
     if not Path(duckdb_path).exists():
         raise PostgresError(f"{duckdb_path} does not exist: run `segments generate` or `segments load --from DIR` first.")
     contract = load_contract(project_dir)
-    with duckdb.connect(str(duckdb_path), read_only=True) as source:
+    try:
+        source = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as error:
+        raise PostgresError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    with source:
         source.execute("set TimeZone = 'UTC'")
         found = _check_against_contract(source, contract)
         connection = connect(settings)
