@@ -3,6 +3,8 @@
     "1e999") raises an error and fails the whole query. On Postgres this creates small functions that return
     null instead (run at the start of every dbt command, on-run-start); the try_* macros call them after a
     regular-expression check of the format. Other engines need nothing.
+    They trap the error in an exception block (a subtransaction), which Postgres forbids in parallel query:
+    they are left PARALLEL UNSAFE (the default), or large scans fail with "cannot start subtransactions".
 -#}
 {% macro create_safe_cast_functions() %}
     {{ return(adapter.dispatch('create_safe_cast_functions', 'segments')()) }}
@@ -23,7 +25,7 @@
 
         -- Text with or without a zone to a UTC timestamp; no zone means UTC, whatever the session's TimeZone.
         create or replace function {{ safe_cast_schema() }}.segments_try_timestamp(value text) returns timestamp
-        language plpgsql immutable parallel safe as $fn$
+        language plpgsql immutable as $fn$
         begin
             if value ~ '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' then
                 return cast(value as timestamp with time zone) at time zone 'UTC';
@@ -35,7 +37,7 @@
         $fn$;
 
         create or replace function {{ safe_cast_schema() }}.segments_try_date(value text) returns date
-        language plpgsql immutable parallel safe as $fn$
+        language plpgsql immutable as $fn$
         begin
             return cast(value as date);
         exception when others then
@@ -44,7 +46,7 @@
         $fn$;
 
         create or replace function {{ safe_cast_schema() }}.segments_try_double(value text) returns double precision
-        language plpgsql immutable parallel safe as $fn$
+        language plpgsql immutable as $fn$
         begin
             return cast(value as double precision);
         exception when others then
@@ -54,7 +56,7 @@
 
         -- Whole numbers from text with a fraction round half away from zero ("12.5" -> 13), as DuckDB's TRY_CAST.
         create or replace function {{ safe_cast_schema() }}.segments_try_bigint(value text) returns bigint
-        language plpgsql immutable parallel safe as $fn$
+        language plpgsql immutable as $fn$
         begin
             return cast(round(cast(value as numeric)) as bigint);
         exception when others then
@@ -63,7 +65,7 @@
         $fn$;
 
         create or replace function {{ safe_cast_schema() }}.segments_try_integer(value text) returns integer
-        language plpgsql immutable parallel safe as $fn$
+        language plpgsql immutable as $fn$
         begin
             return cast(round(cast(value as numeric)) as integer);
         exception when others then
