@@ -2,6 +2,7 @@
 #   make demo   install, generate demo data, build every model and check on the embedded DuckDB
 #   make test   install, then run every test (lint, then pytest: dbt build with unit and data tests, Great
 #               Expectations validation, and the Python suites)
+#   make test-postgres   the same data built on DuckDB and on a local PostgreSQL: all tests green, marts identical
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -16,10 +17,10 @@ SEED ?= 42
 AS_OF ?= $(shell date -u +%F)
 DBT_VARS ?= {as_of_date: "$(AS_OF)"}
 
-.PHONY: help install demo generate build validate publish bench test pytest lint fmt docs clean
+.PHONY: help install demo generate build validate publish bench test test-postgres pytest lint fmt docs clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -50,6 +51,10 @@ publish: install ## Publish the marts of the last green run to the file BI reads
 	$(BIN)/segments publish
 
 test: install lint pytest ## Every test: sqlfluff lint, then pytest (which runs dbt build end to end)
+
+# Installs PostgreSQL (Debian package) if missing and runs its own server on 127.0.0.1, stopped on exit.
+test-postgres: install ## Build on DuckDB and on a local PostgreSQL, all tests green, every mart identical
+	BIN=$(BIN) scripts/test_postgres.sh
 
 pytest: install
 	$(BIN)/python -m pytest

@@ -10,6 +10,14 @@
     end
 {%- endmacro %}
 
+{#- Postgres: "1990-02-30" matches the format but is no date; the function gives null (safe_cast_functions.sql). -#}
+{% macro postgres__try_parse_date(expression) -%}
+    case
+        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            then {{ safe_cast_schema() }}.segments_try_date(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10))
+    end
+{%- endmacro %}
+
 {% macro duckdb__try_parse_date(expression) -%}
     try_cast(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10) as date)
 {%- endmacro %}

@@ -15,6 +15,18 @@
     end
 {%- endmacro %}
 
+{#-
+    Postgres: the same format check, then a function that reads a value without zone as UTC whatever the session's
+    TimeZone, and gives null for "2026-13-45T99:00:00Z" instead of failing the query (safe_cast_functions.sql).
+-#}
+{% macro postgres__try_parse_timestamp(expression) -%}
+    case
+        when trim(cast({{ expression }} as {{ dbt.type_string() }}))
+            ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            then {{ safe_cast_schema() }}.segments_try_timestamp(trim(cast({{ expression }} as {{ dbt.type_string() }})))
+    end
+{%- endmacro %}
+
 {% macro duckdb__try_parse_timestamp(expression) -%}
     cast(timezone('UTC', try_cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as timestamptz)) as timestamp)
 {%- endmacro %}

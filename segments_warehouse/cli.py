@@ -5,6 +5,8 @@
     segments load --from DIR                                            your own CSV/Parquet files
     segments validate                                                   Great Expectations on the built marts
     segments publish                                                    atomically publish for BI readers
+    segments load-postgres                                              the raw tables, copied to Postgres
+    segments compare --postgres                                         every mart: DuckDB vs Postgres, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
 """
 
@@ -124,6 +126,79 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
     for item in loaded:
         table.add_row(item.table.qualified, str(item.path), f"{item.rows:,}")
     console.print(table)
+
+
+@main.command("load-postgres")
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
+def load_postgres_command(duckdb_path, project_dir) -> None:
+    """Copy every raw table from the DuckDB file into Postgres (COPY), for `dbt build --target postgres`.
+
+    Connection from SEGMENTS_PG_HOST, SEGMENTS_PG_PORT, SEGMENTS_PG_USER, SEGMENTS_PG_PASSWORD,
+    SEGMENTS_PG_DATABASE (the variables the dbt profile reads).
+    """
+    import time
+
+    from .postgres import ConnectionSettings, PostgresError, load_postgres
+
+    started = time.perf_counter()
+    try:
+        settings = ConnectionSettings.from_env()
+        copied = load_postgres(duckdb_path, project_dir, settings)
+    except (PostgresError, FileNotFoundError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"Copied from {duckdb_path} to Postgres {settings.describe()}")
+    table.add_column("raw table")
+    table.add_column("columns", justify="right")
+    table.add_column("rows", justify="right")
+    for item in copied:
+        table.add_row(item.table.qualified, str(item.columns), f"{item.rows:,}")
+    console.print(table)
+    console.print(f"{time.perf_counter() - started:.1f} s")
+
+
+@main.command("compare")
+@_duckdb_path_option
+@click.option("--manifest", "manifest_path", default="target/manifest.json", show_default=True,
+              type=click.Path(dir_okay=False), help="dbt manifest listing the marts (from either build).")
+def compare_command(duckdb_path, manifest_path) -> None:
+    """Compare every mart (schemas marts, reverse_etl, data_quality) of the DuckDB build with the Postgres build.
+
+    Rows are compared as multisets, order-independent; doubles rounded to 9 significant digits, timestamps in UTC.
+    Exits 1 on any difference. Postgres connection from the SEGMENTS_PG_* variables.
+    """
+    from .compare import FLOAT_DIGITS, CompareError, compare_duckdb_postgres
+    from .postgres import ConnectionSettings, PostgresError
+
+    try:
+        settings = ConnectionSettings.from_env()
+        results = compare_duckdb_postgres(duckdb_path, manifest_path, settings)
+    except (CompareError, PostgresError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"Marts: DuckDB {duckdb_path} vs Postgres {settings.describe()} "
+                        f"(doubles to {FLOAT_DIGITS} significant digits)")
+    table.add_column("mart")
+    table.add_column("DuckDB rows", justify="right")
+    table.add_column("Postgres rows", justify="right")
+    table.add_column("only DuckDB", justify="right")
+    table.add_column("only Postgres", justify="right")
+    table.add_column("result")
+    for result in results:
+        verdict = "[green]identical[/green]" if result.ok else f"[red]{result.error or result.column_problem or 'DIFFERENT'}[/red]"
+        table.add_row(result.mart.qualified, f"{result.left_rows:,}", f"{result.right_rows:,}",
+                      f"{result.only_left:,}", f"{result.only_right:,}", verdict)
+    console.print(table)
+    for result in results:
+        for label, samples in (("only in DuckDB", result.samples_left), ("only in Postgres", result.samples_right)):
+            for row in samples:
+                console.print(f"  {result.mart.qualified} {label}: {row!r}", highlight=False)
+    different = [r for r in results if not r.ok]
+    if different:
+        console.print(f"[red]{len(different)} of {len(results)} marts differ between DuckDB and Postgres[/red]")
+        sys.exit(1)
+    console.print(f"[green]all {len(results)} marts identical on DuckDB and Postgres[/green]")
 
 
 @main.command("export")

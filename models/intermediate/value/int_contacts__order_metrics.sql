@@ -24,9 +24,9 @@ per_contact as (
         sum(case when order_status = 'paid' then 1 else 0 end) as paid_orders,
         sum(case when order_status = 'refunded' then 1 else 0 end) as refunds,
         sum(case when order_status = 'failed' then 1 else 0 end) as failed_orders,
-        round(sum(case when order_status = 'paid' then amount_usd else 0 end), 2) as gross_revenue,
-        round(sum(case when order_status = 'refunded' then amount_usd else 0 end), 2) as refunded_revenue,
-        round(sum(net_amount_usd), 2) as net_revenue,
+        {{ round_double("sum(case when order_status = 'paid' then amount_usd else 0 end)", 2) }} as gross_revenue,
+        {{ round_double("sum(case when order_status = 'refunded' then amount_usd else 0 end)", 2) }} as refunded_revenue,
+        {{ round_double('sum(net_amount_usd)', 2) }} as net_revenue,
         min(case when order_status = 'paid' then cast(ordered_at as date) end) as first_order_date,
         max(case when order_status = 'paid' then cast(ordered_at as date) end) as last_order_date
     from orders
@@ -46,7 +46,7 @@ metrics as (
         coalesce(per_contact.refunded_revenue, 0) as refunded_revenue,
         coalesce(per_contact.net_revenue, 0) as net_revenue,
         case
-            when per_contact.paid_orders > 0 then round(per_contact.net_revenue / per_contact.paid_orders, 2)
+            when per_contact.paid_orders > 0 then {{ round_double('per_contact.net_revenue / per_contact.paid_orders', 2) }}
         end as avg_order_value,
         per_contact.first_order_date,
         per_contact.last_order_date,

@@ -77,7 +77,7 @@ summarized as (
         segment,
         entities,
         cast(entities as {{ type_double() }}) / sum(entities) over (partition by segment_model) as share_of_total,
-        round(coalesce(net_revenue, 0), 2) as net_revenue,
+        {{ round_double('coalesce(net_revenue, 0)', 2) }} as net_revenue,
         avg_nps,
         case when contacts > 0 then cast(active_contacts as {{ type_double() }}) / contacts end as share_active
     from segments

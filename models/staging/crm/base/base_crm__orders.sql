@@ -31,7 +31,7 @@ typed as (
         {{ blank_to_null('updated_at') }} as updated_at_raw,
         {{ blank_to_null('status') }} as status_raw,
         {{ blank_to_null('currency') }} as currency_raw,
-        cast(amount as {{ dbt.type_string() }}) as amount_raw,
+        {{ raw_text('amount') }} as amount_raw,
         cast(_loaded_at as timestamp) as loaded_at
     from flagged_source
 

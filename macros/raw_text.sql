@@ -1,0 +1,21 @@
+{#-
+    A raw value as text for a quarantine detail, written the same on every engine. A raw number column may be
+    typed DOUBLE (the generator) or text (files loaded as CSV): text stays as it is; a whole double is written
+    "-10.0" as DuckDB does, where Postgres would write "-10".
+-#}
+{% macro raw_text(expression) -%}
+    {{ return(adapter.dispatch('raw_text', 'segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__raw_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro postgres__raw_text(expression) -%}
+    case
+        when pg_typeof({{ expression }}) in ('double precision'::regtype, 'real'::regtype)
+            and cast({{ expression }} as {{ dbt.type_string() }}) ~ '^-?[0-9]+$'
+            then cast({{ expression }} as {{ dbt.type_string() }}) || '.0'
+        else cast({{ expression }} as {{ dbt.type_string() }})
+    end
+{%- endmacro %}

@@ -1,0 +1,180 @@
+"""Compare every mart of a DuckDB build with the Postgres build of the same raw data, row by row.
+
+The marts are the dbt models in the schemas ``marts``, ``reverse_etl`` and ``data_quality`` (read from the dbt
+manifest of the build, so a new mart is compared without a change here). Two builds agree on a mart when they
+have the same column names in the same order and the same rows as a multiset (order-independent, duplicates
+counted).
+
+Values are normalized before comparing, so that only a real difference counts:
+
+* floating-point numbers (DOUBLE / double precision, and numeric) are rounded to FLOAT_DIGITS (9) significant
+  digits: sums of doubles are added in a different order by the two engines and may differ in the last bits;
+* timestamps with a zone are converted to UTC and compared without zone; dates and timestamps otherwise as they are
+  (microseconds);
+* integers compare equal to floats of the same value (3 == 3.0); lists and arrays compare as tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
+FLOAT_DIGITS = 9
+SAMPLE_ROWS = 3
+
+
+class CompareError(Exception):
+    """The comparison could not run (no manifest, missing relation, unreachable database)."""
+
+
+@dataclass(frozen=True)
+class Mart:
+    schema: str
+    name: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass
+class MartComparison:
+    mart: Mart
+    left_rows: int = 0
+    right_rows: int = 0
+    only_left: int = 0
+    only_right: int = 0
+    column_problem: str | None = None
+    error: str | None = None
+    samples_left: list[tuple] = field(default_factory=list)
+    samples_right: list[tuple] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.column_problem is None and self.only_left == 0 and self.only_right == 0
+
+
+def marts_from_manifest(manifest_path: str | Path, schemas: tuple[str, ...] = MART_SCHEMAS) -> list[Mart]:
+    path = Path(manifest_path)
+    if not path.exists():
+        raise CompareError(f"{path} not found: run `dbt build` (or `dbt parse`) first, or pass --manifest.")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    marts = {
+        Mart(node["schema"], node.get("alias") or node["name"])
+        for node in manifest.get("nodes", {}).values()
+        if node.get("resource_type") == "model"
+        and node.get("schema") in schemas
+        and (node.get("config") or {}).get("materialized") != "ephemeral"
+        and (node.get("config") or {}).get("enabled", True)
+    }
+    if not marts:
+        raise CompareError(f"no model in schemas {', '.join(schemas)} in {path}")
+    return sorted(marts, key=lambda mart: (mart.schema, mart.name))
+
+
+def normalize(value):
+    """One value in a form both engines' drivers agree on (see the module docstring)."""
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value) or value == 0:
+            return value + 0.0  # -0.0 and 0.0 alike
+        return float(f"{value:.{FLOAT_DIGITS}g}")
+    if isinstance(value, decimal.Decimal):
+        return normalize(float(value))
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(normalize(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, normalize(item)) for key, item in value.items()))
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    return value
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _duckdb_rows(con, mart: Mart) -> tuple[list[str], list[tuple]]:
+    relation = con.sql(f"select * from {_quote(mart.schema)}.{_quote(mart.name)}")
+    return [column.lower() for column in relation.columns], relation.fetchall()
+
+
+def _postgres_rows(connection, mart: Mart) -> tuple[list[str], list[tuple]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"select * from {_quote(mart.schema)}.{_quote(mart.name)}")
+        return [column.name.lower() for column in cursor.description], cursor.fetchall()
+
+
+def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]]) -> MartComparison:
+    result = MartComparison(mart, left_rows=len(left[1]), right_rows=len(right[1]))
+    if left[0] != right[0]:
+        missing = [c for c in left[0] if c not in right[0]]
+        extra = [c for c in right[0] if c not in left[0]]
+        result.column_problem = (
+            f"columns differ: only in DuckDB {missing}, only in Postgres {extra}" if missing or extra
+            else f"column order differs: {left[0]} vs {right[0]}"
+        )
+        return result
+    left_counts = Counter(tuple(normalize(v) for v in row) for row in left[1])
+    right_counts = Counter(tuple(normalize(v) for v in row) for row in right[1])
+    only_left = left_counts - right_counts
+    only_right = right_counts - left_counts
+    result.only_left = sum(only_left.values())
+    result.only_right = sum(only_right.values())
+    result.samples_left = sorted(only_left, key=repr)[:SAMPLE_ROWS]
+    result.samples_right = sorted(only_right, key=repr)[:SAMPLE_ROWS]
+    return result
+
+
+def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, settings=None) -> list[MartComparison]:
+    """Every mart of the manifest, read from the DuckDB file and from Postgres, compared."""
+    from .postgres import connect
+
+    marts = marts_from_manifest(manifest_path)
+    if not Path(duckdb_path).exists():
+        raise CompareError(f"{duckdb_path} does not exist")
+    results: list[MartComparison] = []
+    try:
+        con = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as error:
+        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    try:
+        connection = connect(settings)
+    except Exception:
+        con.close()
+        raise
+    try:
+        connection.set_session(readonly=True, autocommit=True)
+        with con:
+            con.execute("set TimeZone = 'UTC'")
+            for mart in marts:
+                try:
+                    left = _duckdb_rows(con, mart)
+                except duckdb.Error as error:
+                    results.append(MartComparison(mart, error=f"DuckDB: {str(error).splitlines()[0]}"))
+                    continue
+                try:
+                    right = _postgres_rows(connection, mart)
+                except Exception as error:  # psycopg2.Error; the connection stays usable in autocommit
+                    results.append(MartComparison(mart, left_rows=len(left[1]),
+                                                  error=f"Postgres: {' '.join(str(error).split())}"))
+                    continue
+                results.append(compare_rows(mart, left, right))
+    finally:
+        connection.close()
+    return results

@@ -1,0 +1,192 @@
+"""The Postgres path: `segments load-postgres`, `segments compare` and the comparison's normalization.
+
+The end-to-end check (both builds, every mart identical) is `make test-postgres`; here are the parts that need
+no dbt build on Postgres. Tests marked `needs_postgres` start a throwaway local server with scripts/pg_local.sh
+and are skipped when PostgreSQL is not installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import PROJECT_DIR, run_cli
+from segments_warehouse.compare import Mart, compare_rows, marts_from_manifest, normalize
+from segments_warehouse.postgres import ConnectionSettings, PostgresError, connect, load_postgres
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# --- normalization and row comparison ------------------------------------------------------------------------
+
+def test_doubles_compare_to_nine_significant_digits_and_ints_equal_floats():
+    assert normalize(0.1 + 0.2) == normalize(0.3)
+    assert normalize(1234.5678901234) == normalize(1234.5678901299)
+    assert normalize(1234.56789) != normalize(1234.56788)
+    assert normalize(3) == normalize(3.0)
+    assert normalize(-0.0) == normalize(0.0)
+
+
+def test_timestamps_with_a_zone_compare_in_utc():
+    aware = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    assert normalize(aware) == dt.datetime(2026, 11, 1, 10, 0)
+
+
+def test_rows_compare_as_multisets_order_independent():
+    mart = Mart("marts", "m")
+    columns = ["a", "b"]
+    same = compare_rows(mart, (columns, [(1, "x"), (2, "y"), (2, "y")]), (columns, [(2, "y"), (1, "x"), (2, "y")]))
+    assert same.ok and same.left_rows == same.right_rows == 3
+
+    duplicate_lost = compare_rows(mart, (columns, [(1, "x"), (1, "x")]), (columns, [(1, "x")]))
+    assert not duplicate_lost.ok and duplicate_lost.only_left == 1 and duplicate_lost.only_right == 0
+
+    changed = compare_rows(mart, (columns, [(1, "x")]), (columns, [(1, "X")]))
+    assert not changed.ok and changed.samples_left == [(1, "x")] and changed.samples_right == [(1, "X")]
+
+
+def test_columns_must_match_by_name_and_order():
+    mart = Mart("marts", "m")
+    renamed = compare_rows(mart, (["a", "b"], []), (["a", "c"], []))
+    assert not renamed.ok and "only in DuckDB ['b']" in renamed.column_problem
+    reordered = compare_rows(mart, (["a", "b"], []), (["b", "a"], []))
+    assert not reordered.ok and "order" in reordered.column_problem
+
+
+def test_marts_come_from_the_manifest(tmp_path):
+    nodes = {
+        "model.segments.seg_x": {"resource_type": "model", "schema": "marts", "name": "seg_x", "alias": "seg_x", "config": {}},
+        "model.segments.dq": {"resource_type": "model", "schema": "data_quality", "name": "dq", "alias": "dq", "config": {}},
+        "model.segments.rev": {"resource_type": "model", "schema": "reverse_etl", "name": "rev", "alias": "rev",
+                               "config": {"materialized": "view"}},
+        "model.segments.stg": {"resource_type": "model", "schema": "staging", "name": "stg", "alias": "stg", "config": {}},
+        "seed.segments.s": {"resource_type": "seed", "schema": "marts", "name": "s", "alias": "s", "config": {}},
+    }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": nodes}))
+    assert [m.qualified for m in marts_from_manifest(manifest)] == ["data_quality.dq", "marts.seg_x", "reverse_etl.rev"]
+
+
+def test_every_mart_of_the_project_is_compared(built_warehouse):
+    marts = {m.qualified for m in marts_from_manifest(built_warehouse.workdir / "target" / "manifest.json")}
+    assert {"marts.dim_contact_segments", "marts.seg_behavioral", "data_quality.fct_data_quality__staging_rows",
+            "reverse_etl.rev_etl__crm_contacts"} <= marts
+    assert not any(m.startswith(("staging.", "intermediate.")) for m in marts)
+
+
+# --- clear errors --------------------------------------------------------------------------------------------
+
+def test_load_postgres_unreachable_is_a_clear_error_not_a_traceback(built_warehouse):
+    result = run_cli(
+        ["load-postgres", "--duckdb", str(built_warehouse.path)],
+        extra_env={"SEGMENTS_PG_HOST": "127.0.0.1", "SEGMENTS_PG_PORT": str(_free_port()), "SEGMENTS_PG_PASSWORD": ""},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "cannot connect to Postgres" in result.stderr
+    assert "SEGMENTS_PG_PASSWORD is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_compare_unreachable_is_a_clear_error(built_warehouse):
+    result = run_cli(
+        ["compare", "--duckdb", str(built_warehouse.path),
+         "--manifest", str(built_warehouse.workdir / "target" / "manifest.json")],
+        extra_env={"SEGMENTS_PG_PORT": str(_free_port()), "SEGMENTS_PG_PASSWORD": "not-the-password"},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "cannot connect to Postgres" in result.stderr and "Traceback" not in result.stderr
+    assert "not-the-password" not in result.stderr
+
+
+def test_load_postgres_without_raw_data_names_the_problem(tmp_path):
+    result = run_cli(["load-postgres", "--duckdb", str(tmp_path / "none.duckdb")])
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = run_cli(["load-postgres", "--duckdb", str(empty)])
+    assert result.returncode == 2, result.stderr
+    assert "missing table raw_crm.contacts" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_port_is_a_clear_error():
+    with pytest.raises(PostgresError, match="SEGMENTS_PG_PORT"):
+        ConnectionSettings.from_env({"SEGMENTS_PG_PORT": "fivefourthreetwo"})
+
+
+# --- against a real server -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def local_postgres():
+    """A throwaway PostgreSQL server (scripts/pg_local.sh), stopped after the module; skipped when not installed."""
+    if not any(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("PostgreSQL is not installed (make test-postgres installs it)")
+    workdir = PROJECT_DIR / "target" / "pytest-pg"
+    script = PROJECT_DIR / "scripts" / "pg_local.sh"
+    started = subprocess.run([str(script), "start", str(workdir)], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    try:
+        env = {}
+        for line in (workdir / "env").read_text().splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            env[key] = value
+        yield ConnectionSettings.from_env(env)
+    finally:
+        subprocess.run([str(script), "stop", str(workdir)], capture_output=True, text=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_copy_keeps_nulls_empty_strings_odd_text_exact_doubles_and_types(local_postgres, tmp_path):
+    """Every raw table arrives; NULL stays NULL, '' stays '', quotes, commas, newlines, unicode and doubles exact."""
+    from segments_warehouse.generate import generate
+
+    path = tmp_path / "raw.duckdb"
+    generate(30, 3, dt.date(2026, 11, 1), duckdb_path=str(path), progress=False)
+    odd = ["", " ", 'say "hi", ok', "two\nlines", "back\\slash", "tab\there", "España 中国", "NULL", "\\N"]
+    with duckdb.connect(str(path)) as con:
+        for i, text in enumerate(odd + [None]):
+            con.execute(
+                "insert into raw_crm.accounts (id, name, employee_count, annual_revenue, is_deleted, _loaded_at) "
+                "values (?, ?, ?, ?, ?, timestamp '2026-10-01 12:34:56.789012')",
+                [f"odd_{i}", text, 2**40 + i, 0.1 + i / 3, i % 2 == 0],
+            )
+        expected_accounts = con.execute(
+            "select id, name, employee_count, annual_revenue, is_deleted, _loaded_at from raw_crm.accounts"
+        ).fetchall()
+        counts = {f"{s}.{t}": con.execute(f"select count(*) from {s}.{t}").fetchone()[0]
+                  for s, t in con.execute("select table_schema, table_name from information_schema.tables "
+                                          "where table_schema like 'raw_%'").fetchall()}
+
+    copied = load_postgres(path, PROJECT_DIR, local_postgres)
+    assert {c.table.qualified: c.rows for c in copied} == counts
+    # a second load replaces the rows, it does not append
+    load_postgres(path, PROJECT_DIR, local_postgres)
+
+    connection = connect(local_postgres)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("select id, name, employee_count, annual_revenue, is_deleted, _loaded_at from raw_crm.accounts")
+            assert sorted(cursor.fetchall(), key=repr) == sorted(expected_accounts, key=repr)
+            cursor.execute("select count(*) from raw_product.tracks")
+            assert cursor.fetchone()[0] == counts["raw_product.tracks"]
+            cursor.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw_crm' and table_name = 'accounts'"
+            )
+            types = dict(cursor.fetchall())
+    finally:
+        connection.close()
+    assert types["employee_count"] == "bigint" and types["annual_revenue"] == "double precision"
+    assert types["is_deleted"] == "boolean" and types["_loaded_at"] == "timestamp without time zone"
+    assert types["updated_at"] == "text"
