@@ -3,6 +3,8 @@
     and has every column its YAML declares, and stops the run with one message naming what is missing,
     instead of a database error deep inside a model. Columns marked `meta: {optional: true}` may be absent;
     sources marked `meta: {created_by_project: true}` (state the project writes itself) are not checked.
+    The loaders' own columns (_loaded_at, received_at, uuid_ts: what staging orders and screens by) must be typed
+    timestamps: a text column there would otherwise fail deep in a model with a bare conversion error.
     Skip with --vars '{check_raw_sources: false}'.
 -#}
 {% macro assert_raw_sources_present() %}
@@ -14,7 +16,13 @@
             {% if relation is none %}
                 {% do problems.append("missing table " ~ node.schema ~ "." ~ node.identifier ~ " (source '" ~ node.source_name ~ "." ~ node.name ~ "')") %}
             {% else %}
-                {% set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list %}
+                {% set actual = adapter.get_columns_in_relation(relation) %}
+                {% set present = actual | map(attribute='name') | map('lower') | list %}
+                {% for column in actual if column.name | lower in ['_loaded_at', 'received_at', 'uuid_ts']
+                    and 'timestamp' not in column.dtype | lower %}
+                    {% do problems.append("column " ~ node.schema ~ "." ~ node.identifier ~ "." ~ column.name ~ " is "
+                        ~ column.dtype ~ ", not a timestamp: the loader's time must be typed (docs/raw_contract.md)") %}
+                {% endfor %}
                 {% set missing = [] %}
                 {% for column in node.columns.values() %}
                     {% if column.name | lower not in present and not (column.meta or {}).get('optional', false) %}

@@ -72,3 +72,34 @@ def test_summary_of_a_green_and_a_failed_run(built_warehouse, warehouse_copy, tm
     red = run_cli(["summary", "--run-results", str(tmp_path / "target" / "run_results.json")])
     assert red.returncode == 1
     assert "failed:" in red.stderr and "Traceback" not in red.stderr
+
+
+def test_wrong_raw_types_are_cleaned_or_named(tmp_path):
+    """Raw columns typed differently than the generator types them: text amounts and employee counts are
+    screened like any text; a loader timestamp delivered as text stops the run naming the table and column."""
+    import known_answers as ka
+
+    path = tmp_path / "types.duckdb"
+    ka.write(str(path))
+    with duckdb.connect(str(path)) as con:
+        con.execute("alter table raw_crm.orders alter amount type varchar")
+        con.execute("insert into raw_crm.orders values ('o_abc', 'c11', null, null, 'abc', 'USD', 'paid', "
+                    "'2026-10-01T00:00:00Z', '2026-10-01T00:00:00Z', timestamp '2026-10-02 00:00:00')")
+        con.execute("alter table raw_crm.accounts alter employee_count type varchar")
+        con.execute("update raw_crm.accounts set employee_count = 'many' where id = 'A2'")
+    # unit tests take their input types from the raw tables, and their expected quarantine_detail text is written
+    # for the generator's double amounts: the data tests are what matters here
+    vars_ = json.dumps({"as_of_date": ka.AS_OF})
+    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", vars_], path, tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select reason, detail from staging.stg_crm__orders_quarantined "
+                           "where record_id = 'o_abc'").fetchall() == [("missing_amount", "abc")]
+        assert con.execute("select employee_band from marts.seg_firmographic where account_id = 'A2'").fetchall() == [("unknown",)]
+    with duckdb.connect(str(path)) as con:
+        con.execute("alter table raw_product.tracks alter received_at type varchar")
+    failed = run_dbt(["build", "--vars", vars_], path, tmp_path)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "column raw_product.tracks.received_at is VARCHAR, not a timestamp" in output
+    assert "Traceback" not in output
