@@ -75,6 +75,14 @@
     {{ hash_to_bigint(text) }}
 {%- endmacro %}
 
+{#- DuckDB hashes the columns themselves (no text to build: several times faster on millions of events). -#}
+{% macro duckdb__event_fingerprint(prefix) -%}
+    cast(
+        hash({{ prefix }}event_id, {{ prefix }}event_type, {{ prefix }}event_name, {{ prefix }}occurred_at, {{ behavior_rules() }}) >> 1
+        as bigint
+    )
+{%- endmacro %}
+
 {#- A text expression to a (63- or 64-bit) integer hash that fits a bigint. -#}
 {% macro hash_to_bigint(text) -%}
     {{ return(adapter.dispatch('hash_to_bigint', 'segments')(text)) }}
