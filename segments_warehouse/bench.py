@@ -23,9 +23,11 @@ import duckdb
 
 from .generate import generate
 
+# The screening of the event tables is stored by the incremental base models (the stg_ models are views of them).
 BEHAVIORAL_MODELS = (
-    "stg_product__tracks", "stg_product__pages", "int_events__attributed", "int_contacts__sessions",
-    "int_contacts__daily_activity", "int_contacts__feature_usage", "int_contacts__behavior_metrics", "seg_behavioral",
+    "base_product__tracks", "base_product__pages", "stg_product__tracks", "stg_product__pages", "int_events__attributed",
+    "int_contacts__sessions", "int_contacts__daily_activity", "int_contacts__feature_usage",
+    "int_contacts__behavior_metrics", "seg_behavioral",
 )
 
 # Per contact: logins 7d/30d, core events 30d, page views 30d, distinct features 30d, sessions 30d, first/last seen,

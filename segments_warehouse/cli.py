@@ -100,6 +100,25 @@ def generate(contacts, seed, as_of, duckdb_path, parquet_dir, manifest_path, qui
     console.print(f"{manifest.get('seconds', 0):.1f} s; manifest: {manifest_file}")
 
 
+@main.command("append-day")
+@click.option("--day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The new last complete day (the next as_of_date), YYYY-MM-DD.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed: same seed, same rows.")
+@_duckdb_path_option
+def append_day_command(day, seed, duckdb_path) -> None:
+    """Append one more day of product events (new, late, duplicated, re-attributed) and an erasure request to
+    the raw data in the DuckDB file, as a loader would land them; then run an incremental `dbt build`."""
+    from .generate import append_day
+
+    counts = append_day(duckdb_path, day.date(), seed)
+    table = Table(title=f"Appended {day.date()} to {duckdb_path}")
+    table.add_column("rows")
+    table.add_column("added", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
 @main.command("load")
 @click.option(
     "--from",

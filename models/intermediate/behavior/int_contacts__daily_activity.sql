@@ -1,5 +1,7 @@
 -- One row per contact and UTC day with product activity, up to as_of_date: the pre-aggregate every windowed
--- behavioral metric derives from, so the event table is scanned once.
+-- behavioral metric derives from, so the event table is scanned once. Incremental: only the contacts whose
+-- attributed events changed since the stored build are recomputed (see the model's YAML description).
+
 with
 
 events as (
@@ -15,6 +17,22 @@ sessions as (
 
 ),
 
+{% if is_incremental() %}
+{{ changed_contacts_ctes('events') }},
+{% endif %}
+
+contact_events as (
+
+    select
+        *,
+        {{ event_fingerprint() }} as event_fingerprint
+    from events
+    {% if is_incremental() %}
+        where contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {% endif %}
+
+),
+
 daily_events as (
 
     select
@@ -27,8 +45,9 @@ daily_events as (
         sum(case when event_name = {{ sql_string(var('report_created_event')) }} then 1 else 0 end) as reports_created,
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at,
-        max(case when event_name in {{ sql_string_list(var('login_events')) }} then occurred_at end) as last_login_at
-    from events
+        max(case when event_name in {{ sql_string_list(var('login_events')) }} then occurred_at end) as last_login_at,
+        {{ bit_xor_agg('event_fingerprint') }} as event_fingerprint
+    from contact_events
     group by contact_id, activity_date
 
 ),
@@ -40,6 +59,9 @@ daily_sessions as (
         session_start_date as activity_date,
         count(*) as sessions_started
     from sessions
+    {% if is_incremental() %}
+        where contact_id in (select changed_contacts.contact_id from changed_contacts)
+    {% endif %}
     group by contact_id, session_start_date
 
 ),
@@ -57,7 +79,8 @@ daily as (
         coalesce(daily_sessions.sessions_started, 0) as sessions_started,
         daily_events.first_event_at,
         daily_events.last_event_at,
-        daily_events.last_login_at
+        daily_events.last_login_at,
+        daily_events.event_fingerprint
     from daily_events
     left join daily_sessions
         on

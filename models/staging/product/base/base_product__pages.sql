@@ -3,6 +3,10 @@ with
 source as (
 
     select * from {{ source('product', 'pages') }}
+    {% if is_incremental() %}
+        -- only the dedup groups this run must re-screen (macros/incremental_events.sql)
+        where {{ event_batch_condition(source('product', 'pages')) }}
+    {% endif %}
 
 ),
 
@@ -13,6 +17,8 @@ typed as (
     select
         is_erased,
         {{ blank_to_null('id') }} as event_id,
+        coalesce({{ blank_to_null('id') }}, '') as dedup_key,
+        {{ event_screening_rules() }} as screened_with,
         {{ unless_erased(blank_to_null('user_id')) }} as user_id,
         {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
         {{ blank_to_null('url') }} as page_url,
