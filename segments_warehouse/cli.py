@@ -7,6 +7,8 @@
     segments publish                                                    atomically publish for BI readers
     segments load-postgres                                              the raw tables, copied to Postgres
     segments compare --postgres                                         every mart: DuckDB vs Postgres, row by row
+    segments load-spark                                                 the raw tables, into the local Spark warehouse
+    segments compare --spark                                            every mart: DuckDB vs Spark, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
 """
 
@@ -154,6 +156,34 @@ def load_postgres_command(duckdb_path, project_dir) -> None:
     table.add_column("rows", justify="right")
     for item in copied:
         table.add_row(item.table.qualified, str(item.columns), f"{item.rows:,}")
+    console.print(table)
+    console.print(f"{time.perf_counter() - started:.1f} s")
+
+
+@main.command("load-spark")
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
+def load_spark_command(duckdb_path, project_dir) -> None:
+    """Write every raw table from the DuckDB file into the local Spark warehouse, for `dbt build --target spark`.
+
+    Through Parquet, in a PySpark process of its own that ends before dbt starts (Derby allows one process).
+    Warehouse and metastore under SEGMENTS_SPARK_DIR (default target/spark), as the dbt profile.
+    """
+    import time
+
+    from .spark import SparkError, load_spark, spark_dir
+
+    started = time.perf_counter()
+    try:
+        loaded = load_spark(duckdb_path, project_dir)
+    except (SparkError, FileNotFoundError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"Written from {duckdb_path} to the Spark warehouse in {spark_dir()}")
+    table.add_column("raw table")
+    table.add_column("rows", justify="right")
+    for item in loaded:
+        table.add_row(item.qualified, f"{item.rows:,}")
     console.print(table)
     console.print(f"{time.perf_counter() - started:.1f} s")
 
