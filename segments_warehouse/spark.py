@@ -59,6 +59,7 @@ def spark_conf(environ: dict[str, str] | None = None) -> dict[str, str]:
         "spark.sql.shuffle.partitions": env.get("SEGMENTS_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.driver.memory": env.get("SEGMENTS_SPARK_DRIVER_MEMORY", "2g"),
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         # Parquet timestamps as UTC microseconds (not INT96), so DuckDB reads them exactly
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.sql.ansi.enabled": "false",  # as dbt-spark sets it
