@@ -3,6 +3,7 @@
 #   make test   install, then run every test (lint, then pytest: dbt build with unit and data tests, Great
 #               Expectations validation, and the Python suites)
 #   make test-postgres   the same data built on DuckDB and on a local PostgreSQL: all tests green, marts identical
+#   make test-spark      the same data built on DuckDB and on local Spark (PySpark): all tests green, marts identical
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -17,7 +18,7 @@ SEED ?= 42
 AS_OF ?= $(shell date -u +%F)
 DBT_VARS ?= {as_of_date: "$(AS_OF)"}
 
-.PHONY: help install demo generate build validate publish bench test test-postgres pytest lint fmt docs clean
+.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +56,16 @@ test: install lint pytest ## Every test: sqlfluff lint, then pytest (which runs 
 # Installs PostgreSQL (Debian package) if missing and runs its own server on 127.0.0.1, stopped on exit.
 test-postgres: install ## Build on DuckDB and on a local PostgreSQL, all tests green, every mart identical
 	BIN=$(BIN) scripts/test_postgres.sh
+
+$(BIN)/.installed-spark: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	@touch $@
+
+install-spark: $(BIN)/.installed-spark ## Add the Spark extra (dbt-spark session method, PySpark: ~450 MB) to .venv
+
+# Needs Java 17 (installed from the Debian packages if missing, as root). Small data: Spark is slow to start.
+test-spark: install-spark ## Build on DuckDB and on local Spark, all tests green, every mart identical (~4 min)
+	BIN=$(BIN) scripts/test_spark.sh
 
 pytest: install
 	$(BIN)/python -m pytest

@@ -5,8 +5,11 @@
 -#}
 {% macro ensure_sync_state() %}
     {% if execute %}
-        {% do adapter.create_schema(api.Relation.create(database=target.database, schema=var('reverse_etl_schema'))) %}
-        create table if not exists {{ target.database }}.{{ var('reverse_etl_schema') }}.sync_state (
+        {#- Spark has no database level: target.get gives none there, and the relation is schema.table -#}
+        {% set sync_state = api.Relation.create(
+            database=target.get('database'), schema=var('reverse_etl_schema'), identifier='sync_state') %}
+        {% do adapter.create_schema(sync_state.without_identifier()) %}
+        create table if not exists {{ sync_state }} (
             email {{ dbt.type_string() }} not null,
             properties_hash {{ dbt.type_string() }} not null,
             synced_at {{ dbt.type_timestamp() }} not null,

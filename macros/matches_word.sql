@@ -10,3 +10,8 @@
 {% macro duckdb__matches_word(text_expression, keyword_expression) -%}
     regexp_matches({{ text_expression }}, '\b' || {{ keyword_expression }} || '\b')
 {%- endmacro %}
+
+{#- Spark: Java regular expressions (rlike), backslashes doubled for Spark SQL string literals. -#}
+{% macro spark__matches_word(text_expression, keyword_expression) -%}
+    ({{ text_expression }} rlike concat('\\b', {{ keyword_expression }}, '\\b'))
+{%- endmacro %}

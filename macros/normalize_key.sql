@@ -14,3 +14,8 @@
 {% macro duckdb__normalize_key(expression) -%}
     nullif(regexp_replace(lower(cast({{ expression }} as {{ dbt.type_string() }})), '[^\pL\pN]', '', 'g'), '')
 {%- endmacro %}
+
+{#- Spark: Java regular expressions; the backslash is doubled because Spark SQL unescapes string literals. -#}
+{% macro spark__normalize_key(expression) -%}
+    nullif(regexp_replace(lower(cast({{ expression }} as {{ dbt.type_string() }})), '[^\\p{L}\\p{N}]', ''), '')
+{%- endmacro %}

@@ -40,3 +40,21 @@
 {% macro duckdb__try_cast_number(expression, type) -%}
     try_cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as {{ number_type(type) }})
 {%- endmacro %}
+
+{#-
+    Spark: the same format check (rlike), then try_cast. Whole-number types go through a double rounded half away
+    from zero ("12.5" -> 13), as DuckDB's TRY_CAST does (Spark's cast would truncate); a double beyond range
+    ("1e999") is null, not infinity.
+-#}
+{% macro spark__try_cast_number(expression, type) -%}
+    {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    {%- set as_double = 'try_cast(' ~ text ~ ' as double)' -%}
+    case
+        when {{ text }} rlike '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$'
+            and abs({{ as_double }}) < double('Infinity')
+            then
+            {%- if type | lower in ['double', 'double precision', 'float8'] %} {{ as_double }}
+            {%- else %} try_cast(round({{ as_double }}) as {{ api.Column.translate_type(type) }})
+            {%- endif %}
+    end
+{%- endmacro %}

@@ -21,3 +21,11 @@
 {% macro duckdb__try_parse_date(expression) -%}
     try_cast(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10) as date)
 {%- endmacro %}
+
+{#- Spark: the format check with rlike; try_cast gives null for "1990-02-30". -#}
+{% macro spark__try_parse_date(expression) -%}
+    case
+        when trim(cast({{ expression }} as {{ dbt.type_string() }})) rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            then try_cast(substring(trim(cast({{ expression }} as {{ dbt.type_string() }})), 1, 10) as date)
+    end
+{%- endmacro %}

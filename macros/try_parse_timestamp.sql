@@ -30,3 +30,15 @@
 {% macro duckdb__try_parse_timestamp(expression) -%}
     cast(timezone('UTC', try_cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as timestamptz)) as timestamp)
 {%- endmacro %}
+
+{#-
+    Spark: the format check with rlike, then try_cast to timestamp, which reads "Z" and offsets and takes a value
+    without zone in the session time zone (UTC: profiles.yml sets spark.sql.session.timeZone).
+-#}
+{% macro spark__try_parse_timestamp(expression) -%}
+    case
+        when trim(cast({{ expression }} as {{ dbt.type_string() }}))
+            rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            then try_cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as timestamp)
+    end
+{%- endmacro %}

@@ -7,6 +7,8 @@
     segments publish                                                    atomically publish for BI readers
     segments load-postgres                                              the raw tables, copied to Postgres
     segments compare --postgres                                         every mart: DuckDB vs Postgres, row by row
+    segments load-spark                                                 the raw tables, into the local Spark warehouse
+    segments compare --spark                                            every mart: DuckDB vs Spark, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
 """
 
@@ -177,32 +179,80 @@ def load_postgres_command(duckdb_path, project_dir) -> None:
     console.print(f"{time.perf_counter() - started:.1f} s")
 
 
+@main.command("load-spark")
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
+def load_spark_command(duckdb_path, project_dir) -> None:
+    """Write every raw table from the DuckDB file into the local Spark warehouse, for `dbt build --target spark`.
+
+    Through Parquet, in a PySpark process of its own that ends before dbt starts (Derby allows one process).
+    Warehouse and metastore under SEGMENTS_SPARK_DIR (default target/spark), as the dbt profile.
+    """
+    import time
+
+    from .spark import SparkError, load_spark, spark_dir
+
+    started = time.perf_counter()
+    try:
+        loaded = load_spark(duckdb_path, project_dir)
+    except (SparkError, FileNotFoundError) as error:
+        console.print(f"[red]error:[/red] {error}")
+        sys.exit(2)
+    table = Table(title=f"Written from {duckdb_path} to the Spark warehouse in {spark_dir()}")
+    table.add_column("raw table")
+    table.add_column("rows", justify="right")
+    for item in loaded:
+        table.add_row(item.qualified, f"{item.rows:,}")
+    console.print(table)
+    console.print(f"{time.perf_counter() - started:.1f} s")
+
+
 @main.command("compare")
 @_duckdb_path_option
 @click.option("--manifest", "manifest_path", default="target/manifest.json", show_default=True,
               type=click.Path(dir_okay=False), help="dbt manifest listing the marts (from either build).")
-def compare_command(duckdb_path, manifest_path) -> None:
-    """Compare every mart (schemas marts, reverse_etl, data_quality) of the DuckDB build with the Postgres build.
+@click.option("--spark", "against_spark", is_flag=True,
+              help="Compare with the local Spark build (SEGMENTS_SPARK_DIR) instead of Postgres.")
+def compare_command(duckdb_path, manifest_path, against_spark) -> None:
+    """Compare every mart (schemas marts, reverse_etl, data_quality) of the DuckDB build with the Postgres build,
+    or with the Spark build (--spark).
 
     Rows are compared as multisets, order-independent; doubles rounded to 9 significant digits, timestamps in UTC.
-    Exits 1 on any difference. Postgres connection from the SEGMENTS_PG_* variables.
+    Exits 1 on any difference. Postgres connection from the SEGMENTS_PG_* variables; with --spark, every mart is
+    first written from the Spark warehouse to Parquet (SEGMENTS_SPARK_DIR/marts_parquet) and read from there.
     """
-    from .compare import FLOAT_DIGITS, CompareError, compare_duckdb_postgres
+    from .compare import FLOAT_DIGITS, CompareError, compare_duckdb_parquet, compare_duckdb_postgres, marts_from_manifest
     from .postgres import ConnectionSettings, PostgresError
 
     try:
-        settings = ConnectionSettings.from_env()
-        results = compare_duckdb_postgres(duckdb_path, manifest_path, settings)
+        if against_spark:
+            from .spark import SparkError, export_marts, spark_dir
+
+            label = "Spark"
+            where = str(spark_dir())
+            parquet_dir = spark_dir() / "marts_parquet"
+            try:
+                export_marts(marts_from_manifest(manifest_path), parquet_dir)
+            except SparkError as error:
+                raise CompareError(str(error)) from None
+            except Exception as error:  # pyspark's AnalysisException and friends: one line is enough
+                raise CompareError(f"cannot export the Spark marts: {str(error).splitlines()[0]}") from None
+            results = compare_duckdb_parquet(duckdb_path, manifest_path, parquet_dir, label)
+        else:
+            label = "Postgres"
+            settings = ConnectionSettings.from_env()
+            where = settings.describe()
+            results = compare_duckdb_postgres(duckdb_path, manifest_path, settings)
     except (CompareError, PostgresError) as error:
         console.print(f"[red]error:[/red] {error}")
         sys.exit(2)
-    table = Table(title=f"Marts: DuckDB {duckdb_path} vs Postgres {settings.describe()} "
+    table = Table(title=f"Marts: DuckDB {duckdb_path} vs {label} {where} "
                         f"(doubles to {FLOAT_DIGITS} significant digits)")
     table.add_column("mart")
     table.add_column("DuckDB rows", justify="right")
-    table.add_column("Postgres rows", justify="right")
+    table.add_column(f"{label} rows", justify="right")
     table.add_column("only DuckDB", justify="right")
-    table.add_column("only Postgres", justify="right")
+    table.add_column(f"only {label}", justify="right")
     table.add_column("result")
     for result in results:
         verdict = "[green]identical[/green]" if result.ok else f"[red]{result.error or result.column_problem or 'DIFFERENT'}[/red]"
@@ -210,14 +260,14 @@ def compare_command(duckdb_path, manifest_path) -> None:
                       f"{result.only_left:,}", f"{result.only_right:,}", verdict)
     console.print(table)
     for result in results:
-        for label, samples in (("only in DuckDB", result.samples_left), ("only in Postgres", result.samples_right)):
+        for side, samples in (("only in DuckDB", result.samples_left), (f"only in {label}", result.samples_right)):
             for row in samples:
-                console.print(f"  {result.mart.qualified} {label}: {row!r}", highlight=False)
+                console.print(f"  {result.mart.qualified} {side}: {row!r}", highlight=False)
     different = [r for r in results if not r.ok]
     if different:
-        console.print(f"[red]{len(different)} of {len(results)} marts differ between DuckDB and Postgres[/red]")
+        console.print(f"[red]{len(different)} of {len(results)} marts differ between DuckDB and {label}[/red]")
         sys.exit(1)
-    console.print(f"[green]all {len(results)} marts identical on DuckDB and Postgres[/green]")
+    console.print(f"[green]all {len(results)} marts identical on DuckDB and {label}[/green]")
 
 
 @main.command("export")

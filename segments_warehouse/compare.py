@@ -1,4 +1,7 @@
-"""Compare every mart of a DuckDB build with the Postgres build of the same raw data, row by row.
+"""Compare every mart of a DuckDB build with the Postgres or Spark build of the same raw data, row by row.
+
+Postgres is read through psycopg2. Spark is read through Parquet: after ``dbt build --target spark`` each mart is
+written to a folder of Parquet files by a PySpark process (spark.py ``export_marts``), and DuckDB reads them.
 
 The marts are the dbt models in the schemas ``marts``, ``reverse_etl`` and ``data_quality`` (read from the dbt
 manifest of the build, so a new mart is compared without a change here). Two builds agree on a mart when they
@@ -120,13 +123,19 @@ def _postgres_rows(connection, mart: Mart) -> tuple[list[str], list[tuple]]:
         return [column.name.lower() for column in cursor.description], cursor.fetchall()
 
 
-def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]]) -> MartComparison:
+def _parquet_rows(con, path: Path) -> tuple[list[str], list[tuple]]:
+    relation = con.sql(f"select * from read_parquet('{path}/*.parquet')")
+    return [column.lower() for column in relation.columns], relation.fetchall()
+
+
+def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]],
+                 right_label: str = "Postgres") -> MartComparison:
     result = MartComparison(mart, left_rows=len(left[1]), right_rows=len(right[1]))
     if left[0] != right[0]:
         missing = [c for c in left[0] if c not in right[0]]
         extra = [c for c in right[0] if c not in left[0]]
         result.column_problem = (
-            f"columns differ: only in DuckDB {missing}, only in Postgres {extra}" if missing or extra
+            f"columns differ: only in DuckDB {missing}, only in {right_label} {extra}" if missing or extra
             else f"column order differs: {left[0]} vs {right[0]}"
         )
         return result
@@ -177,4 +186,38 @@ def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, 
                 results.append(compare_rows(mart, left, right))
     finally:
         connection.close()
+    return results
+
+
+def compare_duckdb_parquet(duckdb_path: str | Path, manifest_path: str | Path, parquet_dir: str | Path,
+                           right_label: str = "Spark") -> list[MartComparison]:
+    """Every mart of the manifest, read from the DuckDB file and from parquet_dir/<schema>.<name>/, compared."""
+    marts = marts_from_manifest(manifest_path)
+    if not Path(duckdb_path).exists():
+        raise CompareError(f"{duckdb_path} does not exist")
+    parquet_dir = Path(parquet_dir)
+    results: list[MartComparison] = []
+    try:
+        con = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as error:
+        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    with con:
+        con.execute("set TimeZone = 'UTC'")
+        for mart in marts:
+            try:
+                left = _duckdb_rows(con, mart)
+            except duckdb.Error as error:
+                results.append(MartComparison(mart, error=f"DuckDB: {str(error).splitlines()[0]}"))
+                continue
+            path = parquet_dir / mart.qualified
+            if not path.is_dir():
+                results.append(MartComparison(mart, left_rows=len(left[1]), error=f"{right_label}: no export in {path}"))
+                continue
+            try:
+                right = _parquet_rows(con, path)
+            except duckdb.Error as error:
+                results.append(MartComparison(mart, left_rows=len(left[1]),
+                                              error=f"{right_label}: {str(error).splitlines()[0]}"))
+                continue
+            results.append(compare_rows(mart, left, right, right_label))
     return results

@@ -9,7 +9,7 @@
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where as_of_date >= {{ as_of_date() }}{% endif %}"
+        pre_hook="{% if is_incremental() %}{{ delete_rows(this, 'as_of_date >= ' ~ as_of_date()) }}{% endif %}"
     )
 }}
 

@@ -11,8 +11,8 @@
         incremental_strategy='append',
         full_refresh=false,
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where transition_date >= {{ as_of_date() }}{% endif %}",
-        post_hook="delete from {{ this }} where entity_type = 'contact' and entity_id in ({{ erased_contact_ids() }})"
+        pre_hook="{% if is_incremental() %}{{ delete_rows(this, 'transition_date >= ' ~ as_of_date()) }}{% endif %}",
+        post_hook="{{ delete_rows(this, 'entity_type = ' ~ sql_string('contact') ~ ' and entity_id in (' ~ erased_contact_ids() ~ ')') }}"
     )
 }}
 {#- the history so far; on the first run an empty relation of the same shape -#}
