@@ -15,9 +15,13 @@ def test_bench_reports_every_figure(tmp_path):
     [scale] = report["scales"]
     assert scale["contacts"] == 300 and scale["build_ok"]
     for key in ("generate_seconds", "parse_seconds", "build_seconds", "behavioral_models_seconds",
-                "reference_query_seconds", "peak_rss_mib", "warehouse_mib"):
+                "reference_query_seconds", "incremental_build_seconds", "appended_event_rows", "peak_rss_mib",
+                "warehouse_mib"):
         assert scale[key] > 0, key
     assert {"staging", "intermediate", "marts", "data tests"} <= set(scale["layer_seconds"])
     assert scale["raw_rows"]["product.tracks"] > 1000
     assert scale["reference_query_contacts"] > 0
-    assert "| 300 |" in (tmp_path / "bench.md").read_text()
+    assert {"staging", "intermediate", "marts", "data tests"} <= set(scale["incremental_layer_seconds"])
+    assert "unit tests" not in scale["layer_seconds"]  # the production job: unit tests run in CI
+    text = (tmp_path / "bench.md").read_text()
+    assert text.count("| 300 |") == 3, text  # full build, behavioral ratio, incremental

@@ -48,8 +48,14 @@ SELECTOR_EXPECTATIONS = {
     "staging_and_quality": ({"stg_crm__contacts", "fct_data_quality__staging_rows"}, {"seg_behavioral"}),
     "export": ({"rev_etl__crm_contacts", "rev_etl__crm_contacts_changes", "dim_contact_segments"},
                {"fct_data_quality__staging_rows"}),
-    "hourly_incremental": ({"fct_segment_transitions", "agg_segment_size_daily"}, {"stg_crm__contacts"}),
+    # new identifies re-attribute events and erasures reach the CRM staging: both are in; the account-only
+    # CRM branch is not
+    "hourly_incremental": ({"fct_segment_transitions", "agg_segment_size_daily", "int_events__attributed",
+                            "stg_product__identifies", "int_product__users_to_contacts", "base_crm__contacts"},
+                           {"stg_crm__accounts", "stg_crm__subscriptions"}),
 }
+# Production jobs leave the unit tests (fixed fixtures) to CI.
+PRODUCTION_JOBS = ("daily_full", "hourly_incremental")
 
 
 def test_every_selector_names_a_sensible_job(warehouse_copy, tmp_path):
@@ -67,3 +73,8 @@ def test_every_selector_names_a_sensible_job(warehouse_copy, tmp_path):
         names = set(result.stdout.split())
         assert must <= names, f"{selector} lacks {must - names}"
         assert not (must_not & names), f"{selector} should not build {must_not & names}"
+        if selector in PRODUCTION_JOBS:
+            unit = run_dbt(["ls", "--selector", selector, "--resource-type", "unit_test", "--quiet"], warehouse_copy, tmp_path)
+            assert unit.returncode == 0 and unit.stdout.split() == [], f"{selector} runs unit tests: {unit.stdout[:500]}"
+            data = run_dbt(["ls", "--selector", selector, "--resource-type", "test", "--quiet"], warehouse_copy, tmp_path)
+            assert len(data.stdout.split()) > 100, f"{selector} lost its data tests"
