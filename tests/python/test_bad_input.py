@@ -103,3 +103,26 @@ def test_wrong_raw_types_are_cleaned_or_named(tmp_path):
     assert failed.returncode != 0
     assert "column raw_product.tracks.received_at is VARCHAR, not a timestamp" in output
     assert "Traceback" not in output
+
+
+def test_events_without_a_received_time_fall_back_to_the_load_time(warehouse_copy, tmp_path):
+    """received_at is a loader column the contract says is always there; when a collector leaves it empty the
+    events are still kept (nothing silently lost, no failing not_null test): the load time stands in."""
+    with duckdb.connect(str(warehouse_copy)) as con:
+        ids = [row[0] for row in con.execute(
+            "select id from raw_product.tracks group by id having count(*) = 1 and id in "
+            "(select event_id from staging.stg_product__tracks) order by id limit 20").fetchall()]
+        con.execute("update raw_product.tracks set received_at = null where id in (select unnest(?))", [ids[:10]])
+        con.execute("update raw_product.tracks set received_at = null, uuid_ts = null where id in (select unnest(?))",
+                    [ids[10:]])
+        con.execute("update raw_product.pages set received_at = null where id in "
+                    "(select id from raw_product.pages order by id limit 10)")
+    result = run_dbt(["build", "--full-refresh", "--exclude-resource-type", "unit_test",
+                      "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(warehouse_copy), read_only=True) as con:
+        kept = con.execute(
+            "select count(*), count(*) filter (where received_at = loaded_at and is_late is not null), "
+            "count(*) filter (where received_at is null and not is_late) "
+            "from staging.stg_product__tracks where event_id in (select unnest(?))", [ids]).fetchone()
+        assert kept == (20, 10, 10), kept

@@ -27,7 +27,9 @@ cleaned as (
         pages.occurred_at,
         pages.sent_at,
         pages.received_at,
-        pages.received_at > {{ dbt.dateadd('hour', var('late_event_hours') | int, 'pages.occurred_at') }} as is_late,
+        coalesce(
+            pages.received_at > {{ dbt.dateadd('hour', var('late_event_hours') | int, 'pages.occurred_at') }}, false
+        ) as is_late,
         pages.device_type,
         pages.os_name,
         pages.browser_name,

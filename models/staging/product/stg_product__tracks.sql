@@ -25,7 +25,9 @@ cleaned as (
         tracks.occurred_at,
         tracks.sent_at,
         tracks.received_at,
-        tracks.received_at > {{ dbt.dateadd('hour', var('late_event_hours') | int, 'tracks.occurred_at') }} as is_late,
+        coalesce(
+            tracks.received_at > {{ dbt.dateadd('hour', var('late_event_hours') | int, 'tracks.occurred_at') }}, false
+        ) as is_late,
         tracks.device_type,
         tracks.os_name,
         tracks.browser_name,

@@ -18,7 +18,8 @@ typed as (
         {{ unless_erased(normalize_email('email')) }} as email,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
-        cast(received_at as timestamp) as received_at,
+        -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
+        coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
         cast(uuid_ts as timestamp) as loaded_at
     from flagged_source
 

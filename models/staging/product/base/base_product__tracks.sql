@@ -26,7 +26,8 @@ typed as (
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
         {{ try_parse_timestamp('sent_at') }} as sent_at,
-        cast(received_at as timestamp) as received_at,
+        -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
+        coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
         cast(uuid_ts as timestamp) as loaded_at,
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
