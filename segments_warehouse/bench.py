@@ -104,6 +104,13 @@ def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[
     return result, time.perf_counter() - started
 
 
+def _commit(project_dir: Path) -> str | None:
+    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_dir, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_dir,
+                           capture_output=True, text=True).stdout.strip()
+    return (result.stdout.strip() + ("+changes" if dirty else "")) if result.returncode == 0 else None
+
+
 def _layer(unique_id: str) -> str:
     kind, _, name = unique_id.split(".", 2)
     if kind != "model":
@@ -174,6 +181,9 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     incremental_layers, _ = _node_seconds(json.loads(run_results.read_text())["results"])
     return {
         "contacts": contacts,
+        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "commit": _commit(project_dir),
+        "machine": machine(),
         "raw_rows": {name: table["rows"] for name, table in manifest["tables"].items()},
         "raw_rows_total": manifest["total_rows"],
         "generate_seconds": manifest["seconds"],
@@ -211,22 +221,24 @@ def markdown(report: dict) -> str:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured by `segments bench` on {report['measured_at']}: {report['machine']['cpus']} CPUs, "
+        f"Measured by `segments bench` (last run {report['measured_at']}; each row of the first table says when and "
+        f"at which commit it was measured): {report['machine']['cpus']} CPUs, "
         f"{report['machine']['memory_gib']} GiB, DuckDB {report['machine']['duckdb']}, "
         f"memory_limit {report['machine']['duckdb_memory_limit']}, threads {report['machine']['duckdb_threads']}.",
         "",
         "## Full build",
         "",
         "| contacts | raw rows | generate s | parse s | build s | staging s | intermediate s | marts s | data tests s "
-        "| peak RSS MiB | warehouse MiB | build ok |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| peak RSS MiB | warehouse MiB | build ok | measured (commit) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["scales"]:
         layer = r["layer_seconds"]
         lines.append(
             f"| {r['contacts']:,} | {r['raw_rows_total']:,} | {r['generate_seconds']} | {r['parse_seconds']} | "
             f"{r['build_seconds']} | {layer.get('staging', 0)} | {layer.get('intermediate', 0)} | {layer.get('marts', 0)} | "
-            f"{layer.get('data tests', 0)} | {r['peak_rss_mib']:,} | {r['warehouse_mib']:,} | {r['build_ok']} |"
+            f"{layer.get('data tests', 0)} | {r['peak_rss_mib']:,} | {r['warehouse_mib']:,} | {r['build_ok']} | "
+            f"{r.get('measured_at', report['measured_at'])[:16]} ({r.get('commit') or '?'}) |"
         )
     lines += [
         "",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -399,7 +400,11 @@ def publish_command(duckdb_path, published_path, run_results, validation_record)
 @click.option("--json-out", default="docs/benchmarks.json", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--markdown-out", default="docs/benchmarks.md", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False))
-def bench_command(scales, workdir, json_out, markdown_out, project_dir) -> None:
+@click.option("--merge/--no-merge", default=True, show_default=True,
+              help="Keep the rows of other scales already in --json-out (each row says when and at which commit "
+                   "it was measured), so one scale can be re-measured alone.")
+@click.option("--keep-warehouses", is_flag=True, help="Keep each scale's DuckDB file (1M contacts: ~10-16 GB).")
+def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses) -> None:
     """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
     from .bench import machine, markdown, run_scale
 
@@ -409,9 +414,20 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir) -> None:
         raise click.BadParameter(f"not a list of numbers: {scales}", param_hint="--contacts") from None
     as_of = _today_utc() - dt.timedelta(days=1)
     report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "scales": []}
+    earlier = []
+    if merge and Path(json_out).exists():
+        try:
+            earlier = [r for r in json.loads(Path(json_out).read_text(encoding="utf-8")).get("scales", [])
+                       if "incremental_build_seconds" in r and r.get("contacts") not in sizes]
+        except (ValueError, AttributeError):
+            earlier = []
     for size in sizes:
         console.print(f"benchmarking {size:,} contacts ...")
-        report["scales"].append(run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of))
+        measured = run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of)
+        if not keep_warehouses:
+            for leftover in (Path(workdir) / str(size)).glob("bench.duckdb*"):
+                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        report["scales"] = sorted([*earlier, *report["scales"], measured], key=lambda r: r["contacts"])
         table = Table(title="benchmark (seconds unless said)")
         for column in ("contacts", "raw rows", "generate", "parse", "build", "incremental", "behavioral", "reference",
                        "ratio", "peak MiB", "file MiB", "ok"):
