@@ -20,6 +20,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -40,6 +41,12 @@ def _duckdb_path_option(function):
         show_default=f"$SEGMENTS_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH}",
         help="DuckDB warehouse file (the dbt profile reads the same variable).",
     )(function)
+
+
+def _fail(error: Exception) -> NoReturn:
+    """A usage or input problem: one red line, exit code 2 (a failed check exits 1)."""
+    console.print(f"[red]error:[/red] {error}")
+    sys.exit(2)
 
 
 def _today_utc() -> dt.date:
@@ -139,8 +146,7 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
     try:
         loaded = load_directory(source_dir, duckdb_path, project_dir)
     except (ContractError, FileNotFoundError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     table = Table(title=f"Loaded into {duckdb_path}")
     table.add_column("raw table")
     table.add_column("file")
@@ -168,8 +174,7 @@ def load_postgres_command(duckdb_path, project_dir) -> None:
         settings = ConnectionSettings.from_env()
         copied = load_postgres(duckdb_path, project_dir, settings)
     except (PostgresError, FileNotFoundError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     table = Table(title=f"Copied from {duckdb_path} to Postgres {settings.describe()}")
     table.add_column("raw table")
     table.add_column("columns", justify="right")
@@ -197,8 +202,7 @@ def load_spark_command(duckdb_path, project_dir) -> None:
     try:
         loaded = load_spark(duckdb_path, project_dir)
     except (SparkError, FileNotFoundError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     table = Table(title=f"Written from {duckdb_path} to the Spark warehouse in {spark_dir()}")
     table.add_column("raw table")
     table.add_column("rows", justify="right")
@@ -245,8 +249,7 @@ def compare_command(duckdb_path, manifest_path, against_spark) -> None:
             where = settings.describe()
             results = compare_duckdb_postgres(duckdb_path, manifest_path, settings)
     except (CompareError, PostgresError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     table = Table(title=f"Marts: DuckDB {duckdb_path} vs {label} {where} "
                         f"(doubles to {FLOAT_DIGITS} significant digits)")
     table.add_column("mart")
@@ -282,8 +285,7 @@ def export_command(out_dir, fmt, duckdb_path) -> None:
     try:
         result = export_changes(duckdb_path, out_dir, fmt)
     except ExportError as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     if result.rows == 0:
         console.print("Nothing changed since the last export; no file written.")
     else:
@@ -303,8 +305,7 @@ def summary_command(run_results, duckdb_path) -> None:
     try:
         result = summarize(run_results, duckdb_path)
     except FileNotFoundError as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     table = Table(title=f"{result.command}: {result.elapsed_seconds} s")
     table.add_column("resource")
     table.add_column("statuses")
@@ -345,8 +346,7 @@ def validate_command(duckdb_path, docs_dir, record_path, run_results, project_di
     try:
         report = validate(duckdb_path, docs_dir, project_dir)
     except ValidationError as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        _fail(error)
     write_record(report, record_path, duckdb_path, run_results)
     table = Table(title=f"Great Expectations: {duckdb_path} as of {report.as_of_date}")
     table.add_column("suite")
