@@ -150,74 +150,80 @@ def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[l
     return result
 
 
+class _Unreadable(Exception):
+    """The other engine's copy of a mart could not be read; the message says why (one line)."""
+
+
+def _open_duckdb(duckdb_path: str | Path):
+    if not Path(duckdb_path).exists():
+        raise CompareError(f"{duckdb_path} does not exist")
+    try:
+        con = duckdb.connect(str(duckdb_path), read_only=True)
+    except duckdb.Error as error:
+        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def _compare_each(con, marts: list[Mart], read_right, right_label: str) -> list[MartComparison]:
+    """Each mart read from DuckDB and by read_right(mart), compared; a mart either side cannot read is reported."""
+    results: list[MartComparison] = []
+    for mart in marts:
+        try:
+            left = _duckdb_rows(con, mart)
+        except duckdb.Error as error:
+            results.append(MartComparison(mart, error=f"DuckDB: {str(error).splitlines()[0]}"))
+            continue
+        try:
+            right = read_right(mart)
+        except _Unreadable as problem:
+            results.append(MartComparison(mart, left_rows=len(left[1]), error=f"{right_label}: {problem}"))
+            continue
+        results.append(compare_rows(mart, left, right, right_label))
+    return results
+
+
 def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, settings=None) -> list[MartComparison]:
     """Every mart of the manifest, read from the DuckDB file and from Postgres, compared."""
     from .postgres import connect
 
     marts = marts_from_manifest(manifest_path)
-    if not Path(duckdb_path).exists():
-        raise CompareError(f"{duckdb_path} does not exist")
-    results: list[MartComparison] = []
-    try:
-        con = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.Error as error:
-        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    con = _open_duckdb(duckdb_path)
     try:
         connection = connect(settings)
     except Exception:
         con.close()
         raise
+
+    def read_postgres(mart: Mart) -> tuple[list[str], list[tuple]]:
+        try:
+            return _postgres_rows(connection, mart)
+        except Exception as error:  # psycopg2.Error; the connection stays usable in autocommit
+            raise _Unreadable(" ".join(str(error).split())) from None
+
     try:
         connection.set_session(readonly=True, autocommit=True)
         with con:
-            con.execute("set TimeZone = 'UTC'")
-            for mart in marts:
-                try:
-                    left = _duckdb_rows(con, mart)
-                except duckdb.Error as error:
-                    results.append(MartComparison(mart, error=f"DuckDB: {str(error).splitlines()[0]}"))
-                    continue
-                try:
-                    right = _postgres_rows(connection, mart)
-                except Exception as error:  # psycopg2.Error; the connection stays usable in autocommit
-                    results.append(MartComparison(mart, left_rows=len(left[1]),
-                                                  error=f"Postgres: {' '.join(str(error).split())}"))
-                    continue
-                results.append(compare_rows(mart, left, right))
+            return _compare_each(con, marts, read_postgres, "Postgres")
     finally:
         connection.close()
-    return results
 
 
 def compare_duckdb_parquet(duckdb_path: str | Path, manifest_path: str | Path, parquet_dir: str | Path,
                            right_label: str = "Spark") -> list[MartComparison]:
     """Every mart of the manifest, read from the DuckDB file and from parquet_dir/<schema>.<name>/, compared."""
     marts = marts_from_manifest(manifest_path)
-    if not Path(duckdb_path).exists():
-        raise CompareError(f"{duckdb_path} does not exist")
     parquet_dir = Path(parquet_dir)
-    results: list[MartComparison] = []
-    try:
-        con = duckdb.connect(str(duckdb_path), read_only=True)
-    except duckdb.Error as error:
-        raise CompareError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
+    con = _open_duckdb(duckdb_path)
+
+    def read_parquet(mart: Mart) -> tuple[list[str], list[tuple]]:
+        path = parquet_dir / mart.qualified
+        if not path.is_dir():
+            raise _Unreadable(f"no export in {path}")
+        try:
+            return _parquet_rows(con, path)
+        except duckdb.Error as error:
+            raise _Unreadable(str(error).splitlines()[0]) from None
+
     with con:
-        con.execute("set TimeZone = 'UTC'")
-        for mart in marts:
-            try:
-                left = _duckdb_rows(con, mart)
-            except duckdb.Error as error:
-                results.append(MartComparison(mart, error=f"DuckDB: {str(error).splitlines()[0]}"))
-                continue
-            path = parquet_dir / mart.qualified
-            if not path.is_dir():
-                results.append(MartComparison(mart, left_rows=len(left[1]), error=f"{right_label}: no export in {path}"))
-                continue
-            try:
-                right = _parquet_rows(con, path)
-            except duckdb.Error as error:
-                results.append(MartComparison(mart, left_rows=len(left[1]),
-                                              error=f"{right_label}: {str(error).splitlines()[0]}"))
-                continue
-            results.append(compare_rows(mart, left, right, right_label))
-    return results
+        return _compare_each(con, marts, read_parquet, right_label)
