@@ -11,26 +11,19 @@
 # PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/engine_test.sh
+source scripts/lib/engine_test.sh
 
 BIN=${BIN:-.venv/bin}
 contacts=${PG_TEST_CONTACTS:-2000}
 seed=${PG_TEST_SEED:-7}
 as_of=${PG_TEST_AS_OF:-2026-11-01}
-workdir=${PG_TEST_DIR:-target/pg}
-mkdir -p "$workdir"
-workdir=$(cd "$workdir" && pwd)
-
-started=$SECONDS
-step() { printf '\n==> [%3ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
+workdir=$(absolute_dir "${PG_TEST_DIR:-target/pg}")
 
 cleanup() {
     local status=$?
     scripts/pg_local.sh stop "$workdir" || true
-    if [[ $status -eq 0 ]]; then
-        printf '\ntest-postgres passed in %d s\n' "$((SECONDS - started))" >&2
-    else
-        printf '\ntest-postgres FAILED (exit %d) after %d s; logs in %s\n' "$status" "$((SECONDS - started))" "$workdir" >&2
-    fi
+    report_result "$status" test-postgres
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -40,31 +33,15 @@ scripts/pg_local.sh start "$workdir"
 # shellcheck disable=SC1091
 source "$workdir/env"
 
-export DBT_PROFILES_DIR=$PWD
-# this checkout's package, whatever else the venv has installed
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
-segments() { "$BIN/python" -m segments_warehouse.cli "$@"; }
-export SEGMENTS_DUCKDB_PATH=$workdir/segments.duckdb
-export SEGMENTS_THREADS=${SEGMENTS_THREADS:-4}
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-vars="{as_of_date: \"$as_of\"}"
+export_test_env
 rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
-
-step "generating $contacts contacts (seed $seed, as of $as_of) into $SEGMENTS_DUCKDB_PATH"
-segments generate --contacts "$contacts" --seed "$seed" --as-of "$as_of" --quiet
-
-step "dbt build on DuckDB"
-"$BIN/dbt" build --target duckdb --vars "$vars" --target-path "$workdir/dbt-duckdb" --log-path "$workdir/logs-duckdb" \
-    >"$workdir/dbt-duckdb.log" 2>&1 || { tail -n 60 "$workdir/dbt-duckdb.log" >&2; exit 1; }
-grep -E 'Done\. PASS' "$workdir/dbt-duckdb.log" | tail -n 1 >&2
+generate_and_build_duckdb
 
 step "copying the raw tables into Postgres"
 segments load-postgres
 
 step "dbt build on Postgres"
-"$BIN/dbt" build --target postgres --vars "$vars" --target-path "$workdir/dbt-postgres" --log-path "$workdir/logs-postgres" \
-    >"$workdir/dbt-postgres.log" 2>&1 || { tail -n 60 "$workdir/dbt-postgres.log" >&2; exit 1; }
-grep -E 'Done\. PASS' "$workdir/dbt-postgres.log" | tail -n 1 >&2
+dbt_build postgres
 
 step "comparing every mart: DuckDB vs Postgres"
 segments compare --manifest "$workdir/dbt-duckdb/manifest.json"

@@ -13,26 +13,16 @@
 # SPARK_TEST_DIR (target/spark-test), BIN (the venv's bin folder, default .venv/bin), SEGMENTS_SPARK_THREADS (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/engine_test.sh
+source scripts/lib/engine_test.sh
 
 BIN=${BIN:-.venv/bin}
 contacts=${SPARK_TEST_CONTACTS:-400}
 seed=${SPARK_TEST_SEED:-7}
 as_of=${SPARK_TEST_AS_OF:-2026-11-01}
-workdir=${SPARK_TEST_DIR:-target/spark-test}
-mkdir -p "$workdir"
-workdir=$(cd "$workdir" && pwd)
+workdir=$(absolute_dir "${SPARK_TEST_DIR:-target/spark-test}")
 
-started=$SECONDS
-step() { printf '\n==> [%3ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
-
-finish() {
-    local status=$?
-    if [[ $status -eq 0 ]]; then
-        printf '\ntest-spark passed in %d s\n' "$((SECONDS - started))" >&2
-    else
-        printf '\ntest-spark FAILED (exit %d) after %d s; logs in %s\n' "$status" "$((SECONDS - started))" "$workdir" >&2
-    fi
-}
+finish() { report_result $? test-spark; }
 trap finish EXIT
 trap 'exit 130' INT TERM
 
@@ -50,36 +40,20 @@ if ! "$BIN/python" -c 'import pyspark, dbt.adapters.spark' 2>/dev/null; then
     exit 2
 fi
 
-export DBT_PROFILES_DIR=$PWD
-# this checkout's package, whatever else the venv has installed
-export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
-segments() { "$BIN/python" -m segments_warehouse.cli "$@"; }
-export SEGMENTS_DUCKDB_PATH=$workdir/segments.duckdb
+export_test_env
 export SEGMENTS_SPARK_DIR=$workdir/spark
-export SEGMENTS_THREADS=${SEGMENTS_THREADS:-4}
 export SEGMENTS_SPARK_THREADS=${SEGMENTS_SPARK_THREADS:-2}
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
 # PySpark hands timestamps to Python in the process's local zone: keep everything in UTC
 export TZ=UTC
-vars="{as_of_date: \"$as_of\"}"
 rm -rf "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal" "$SEGMENTS_SPARK_DIR"
-
-step "generating $contacts contacts (seed $seed, as of $as_of) into $SEGMENTS_DUCKDB_PATH"
-segments generate --contacts "$contacts" --seed "$seed" --as-of "$as_of" --quiet
-
-step "dbt build on DuckDB"
-"$BIN/dbt" build --target duckdb --vars "$vars" --target-path "$workdir/dbt-duckdb" --log-path "$workdir/logs-duckdb" \
-    >"$workdir/dbt-duckdb.log" 2>&1 || { tail -n 60 "$workdir/dbt-duckdb.log" >&2; exit 1; }
-grep -E 'Done\. PASS' "$workdir/dbt-duckdb.log" | tail -n 1 >&2
+generate_and_build_duckdb
 
 step "writing the raw tables into the Spark warehouse ($SEGMENTS_SPARK_DIR)"
 segments load-spark >"$workdir/load-spark.log" 2>&1 || { tail -n 40 "$workdir/load-spark.log" >&2; exit 1; }
 grep -E '^[0-9.]+ s$' "$workdir/load-spark.log" | tail -n 1 >&2 || true
 
 step "dbt build on Spark"
-"$BIN/dbt" build --target spark --vars "$vars" --target-path "$workdir/dbt-spark" --log-path "$workdir/logs-spark" \
-    >"$workdir/dbt-spark.log" 2>&1 || { grep -v '^{' "$workdir/dbt-spark.log" | tail -n 60 >&2; exit 1; }
-grep -E 'Done\. PASS' "$workdir/dbt-spark.log" | tail -n 1 >&2
+dbt_build spark
 
 step "comparing every mart: DuckDB vs Spark"
 segments compare --spark --manifest "$workdir/dbt-duckdb/manifest.json" 2>"$workdir/compare.log" \
