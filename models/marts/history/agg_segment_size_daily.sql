@@ -5,10 +5,6 @@
 -#}
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}{{ delete_rows(this, 'as_of_date >= ' ~ as_of_date()) }}{% endif %}"
     )
 }}

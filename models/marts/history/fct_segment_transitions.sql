@@ -7,10 +7,6 @@
 -#}
 {{
     config(
-        materialized='incremental',
-        incremental_strategy='append',
-        full_refresh=false,
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}{{ delete_rows(this, 'transition_date >= ' ~ as_of_date()) }}{% endif %}",
         post_hook="{{ delete_rows(this, 'entity_type = ' ~ sql_string('contact') ~ ' and entity_id in (' ~ erased_contact_ids() ~ ')') }}"
     )
