@@ -123,11 +123,13 @@ def _layer(unique_id: str) -> str:
     return "marts"
 
 
-def _node_seconds(results: list[dict]) -> tuple[dict[str, float], float]:
+def _node_seconds(run_results: Path) -> tuple[dict[str, float], float]:
+    """Node execution seconds of the last dbt run, per layer, and those of the behavioral models."""
     layers: dict[str, float] = {}
     behavioral = 0.0
-    for result in results:
-        layers[_layer(result["unique_id"])] = layers.get(_layer(result["unique_id"]), 0.0) + result["execution_time"]
+    for result in json.loads(run_results.read_text())["results"]:
+        layer = _layer(result["unique_id"])
+        layers[layer] = layers.get(layer, 0.0) + result["execution_time"]
         if result["unique_id"].startswith("model.") and result["unique_id"].split(".")[-1] in BEHAVIORAL_MODELS:
             behavioral += result["execution_time"]
     return layers, behavioral
@@ -153,13 +155,13 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     build, build_seconds = _dbt(["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
                                 env, project_dir, workdir)
     peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    layers, behavioral_in_build = _node_seconds(json.loads(run_results.read_text())["results"])
+    layers, behavioral_in_build = _node_seconds(run_results)
     warehouse_mib = round(database.stat().st_size / 2**20, 1)  # after the full build (re-runs grow the file)
 
     # 2. the behavioral models again, alone and one at a time (as the reference query runs): their build time
     models, _ = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS,
                       "--vars", json.dumps({"as_of_date": as_of.isoformat()})], env, project_dir, workdir)
-    _, behavioral = _node_seconds(json.loads(run_results.read_text())["results"])
+    _, behavioral = _node_seconds(run_results)
 
     # 3. the reference query: the same metrics in one hand-written statement over the raw tables
     end = f"timestamp '{(as_of + dt.timedelta(days=1)).isoformat()}'"
@@ -178,7 +180,7 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     incremental, incremental_seconds = _dbt(
         ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": next_day.isoformat()})],
         env, project_dir, workdir)
-    incremental_layers, _ = _node_seconds(json.loads(run_results.read_text())["results"])
+    incremental_layers, _ = _node_seconds(run_results)
     return {
         "contacts": contacts,
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
