@@ -1,6 +1,6 @@
 {#-
     Incremental event models (issue 4). See the YAML descriptions of base_product__tracks and
-    int_contacts__sessions for the design; these macros are its moving parts.
+    int_contacts__daily_activity for the design; these macros are its moving parts.
 -#}
 
 {#-

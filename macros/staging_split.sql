@@ -17,12 +17,13 @@
 {#-
     The quarantined rows of a base model in the common quarantine shape. For erasure the record id and the
     detail are withheld: a quarantine table must not keep what the person asked to be forgotten.
+    `record_id`: the expression of the raw row's id in the base model.
 -#}
-{% macro select_quarantined(base_model, source_name, table_name) -%}
+{% macro select_quarantined(base_model, source_name, table_name, record_id='record_id') -%}
     select
         cast('{{ source_name }}' as {{ dbt.type_string() }}) as source_name,
         cast('{{ table_name }}' as {{ dbt.type_string() }}) as table_name,
-        case when quarantine_reason <> 'erasure_requested' then record_id end as record_id,
+        case when quarantine_reason <> 'erasure_requested' then {{ record_id }} end as record_id,
         quarantine_reason as reason,
         case when quarantine_reason <> 'erasure_requested' then quarantine_detail end as detail,
         loaded_at

@@ -26,7 +26,7 @@ from .generate import append_day, generate
 # The screening of the event tables is stored by the incremental base models (the stg_ models are views of them).
 BEHAVIORAL_MODELS = (
     "base_product__tracks", "base_product__pages", "stg_product__tracks", "stg_product__pages", "int_events__attributed",
-    "int_contacts__sessions", "int_contacts__daily_activity", "int_contacts__feature_usage",
+    "int_contacts__daily_activity", "int_contacts__feature_usage",
     "int_contacts__behavior_metrics", "seg_behavioral",
 )
 
@@ -104,6 +104,16 @@ def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[
     return result, time.perf_counter() - started
 
 
+def duckdb_settings() -> dict[str, str]:
+    """The DuckDB memory limit and threads of every build and of the reference query: the environment's, or the
+    profile's 8GB and one thread per CPU (DuckDB's own default; the profile's fixed 4 would oversubscribe a
+    2-CPU machine), so the models and the query run on the same engine settings."""
+    return {
+        "memory_limit": os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "8GB"),
+        "threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", str(os.cpu_count() or 1)),
+    }
+
+
 def _commit(project_dir: Path) -> str | None:
     result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_dir, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_dir,
@@ -144,7 +154,9 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     database.unlink(missing_ok=True)
     Path(f"{database}.wal").unlink(missing_ok=True)
     manifest = generate(contacts, seed, as_of, duckdb_path=str(database), progress=False)
-    env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database)}
+    settings = duckdb_settings()
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database),
+           "SEGMENTS_DUCKDB_MEMORY_LIMIT": settings["memory_limit"], "SEGMENTS_DUCKDB_THREADS": settings["threads"]}
     parse, parse_seconds = _dbt(["parse"], env, project_dir, workdir)
     if parse.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{parse.stdout[-2000:]}")
@@ -170,6 +182,8 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
              .replace("$start30", f"date '{(as_of - dt.timedelta(days=29)).isoformat()}'"))
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
+        con.execute(f"set memory_limit = '{settings['memory_limit']}'")
+        con.execute(f"set threads = {int(settings['threads'])}")
         started = time.perf_counter()
         reference_rows = len(con.execute(query).fetchall())
         reference_seconds = time.perf_counter() - started
@@ -214,8 +228,8 @@ def machine() -> dict:
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "platform": platform.platform(),
-        "duckdb_memory_limit": os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "8GB (profile default)"),
-        "duckdb_threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", "4 (profile default)"),
+        "duckdb_memory_limit": duckdb_settings()["memory_limit"],
+        "duckdb_threads": duckdb_settings()["threads"],
     }
 
 

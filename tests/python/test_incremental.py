@@ -15,7 +15,7 @@ NEXT_DAY = AS_OF + dt.timedelta(days=1)
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging",
-    "int_contacts__sessions": "intermediate", "int_contacts__daily_activity": "intermediate",
+    "int_contacts__daily_activity": "intermediate",
 }
 
 
@@ -50,10 +50,10 @@ def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
                        for model, schema in INCREMENTAL_MODELS.items()}
         # an old event no new delivery touches: the incremental run must leave its stored row alone
         untouched = con.execute(
-            "select event_id from staging.base_product__tracks where quarantine_reason is null "
-            "and loaded_at < timestamp '2026-06-01' order by event_id limit 1").fetchone()[0]
+            "select dedup_key from staging.base_product__tracks where quarantine_reason is null "
+            "and loaded_at < timestamp '2026-06-01' order by dedup_key limit 1").fetchone()[0]
     with duckdb.connect(str(path)) as con:
-        con.execute("update staging.base_product__tracks set event_text = 'stored before' where event_id = ?", [untouched])
+        con.execute("update staging.base_product__tracks set event_text = 'stored before' where dedup_key = ?", [untouched])
 
     added = append_day(str(path), NEXT_DAY, seed=7)
     assert added["tracks.late_events"] > 0 and added["tracks.exact_duplicates"] > 0
@@ -77,15 +77,15 @@ def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
         compiled = (incremental_dir / "target" / "run" / "segments" / "models" / folder / f"{model}.sql").read_text()
         assert "delete from" in compiled.lower() and "create table" not in compiled.lower(), model
     with duckdb.connect(str(path)) as con:
-        assert con.execute("select event_text from staging.base_product__tracks where event_id = ?",
+        assert con.execute("select event_text from staging.base_product__tracks where dedup_key = ?",
                            [untouched]).fetchone()[0] == "stored before"
         con.execute("update staging.base_product__tracks set event_text = (select event_text from raw_product.tracks "
-                    "where id = ? order by received_at limit 1) where event_id = ?", [untouched, untouched])
+                    "where id = ? order by received_at limit 1) where dedup_key = ?", [untouched, untouched])
         rows_after = {model: con.execute(f"select count(*) from {schema}.{model}").fetchone()[0]
                       for model, schema in INCREMENTAL_MODELS.items()}
         # the erased person is gone from the incremental models on this very build
         if erased_contact:
-            for model in ("int_contacts__sessions", "int_contacts__daily_activity"):
+            for model in ("int_contacts__daily_activity",):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
     assert rows_after["base_product__tracks"] == rows_before["base_product__tracks"] + sum(

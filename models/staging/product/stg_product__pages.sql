@@ -16,7 +16,8 @@ country_lookup as (
 cleaned as (
 
     select
-        pages.event_id,
+        -- kept rows always have an id: their dedup key is the message id
+        pages.dedup_key as event_id,
         pages.user_id,
         pages.anonymous_id,
         pages.page_url,

@@ -16,7 +16,8 @@ country_lookup as (
 cleaned as (
 
     select
-        tracks.event_id,
+        -- kept rows always have an id: their dedup key is the message id
+        tracks.dedup_key as event_id,
         tracks.user_id,
         tracks.anonymous_id,
         tracks.event_name,

@@ -25,6 +25,8 @@ typed as (
 
 ),
 
-{{ event_screening_ctes() }}
+{{ event_screening_ctes([
+    'event_id', 'user_id', 'anonymous_id', 'email', 'occurred_at', 'received_at', 'loaded_at'
+]) }}
 
 select * from screened

@@ -12,6 +12,8 @@ source as (
 
 {{ erased_event_flag_ctes() }},
 
+{{ event_context_lookup_ctes(source('product', 'pages')) }},
+
 typed as (
 
     select
@@ -34,9 +36,14 @@ typed as (
         cast(uuid_ts as timestamp) as loaded_at,
         {{ event_context_columns() }}
     from flagged_source
+    {{ event_context_joins('flagged_source') }}
 
 ),
 
-{{ event_screening_ctes() }}
+{{ event_screening_ctes([
+    'dedup_key', 'screened_with', 'user_id', 'anonymous_id', 'page_url', 'page_path', 'referrer', 'page_title',
+    'utm_source', 'occurred_at', 'sent_at', 'received_at', 'loaded_at', 'device_type', 'os_name', 'browser_name',
+    'locale', 'country_key', 'city'
+]) }}
 
 select * from screened

@@ -12,6 +12,8 @@ source as (
 
 {{ erased_event_flag_ctes() }},
 
+{{ event_context_lookup_ctes(source('product', 'tracks')) }},
+
 typed as (
 
     select
@@ -32,9 +34,13 @@ typed as (
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
     from flagged_source
+    {{ event_context_joins('flagged_source') }}
 
 ),
 
-{{ event_screening_ctes() }}
+{{ event_screening_ctes([
+    'dedup_key', 'screened_with', 'user_id', 'anonymous_id', 'event_name', 'event_text', 'occurred_at', 'sent_at',
+    'received_at', 'loaded_at', 'device_type', 'os_name', 'browser_name', 'locale', 'country_key', 'city', 'feature'
+]) }}
 
 select * from screened
