@@ -99,6 +99,7 @@ group by linked.contact_id
 def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, float]:
     command = [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(project_dir),
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
+    (workdir / "target" / "run_results.json").unlink(missing_ok=True)  # so a failed run never reads stale results
     started = time.perf_counter()
     result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
     return result, time.perf_counter() - started
@@ -114,7 +115,9 @@ def duckdb_settings() -> dict[str, str]:
     }
 
 
-def _commit(project_dir: Path) -> str | None:
+def commit(project_dir: Path) -> str | None:
+    """The commit measured, "+changes" when tracked files differ from it. Taken before the first scale: the
+    benchmark's own outputs (docs/benchmarks.*) are tracked and change as it runs."""
     result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_dir, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_dir,
                            capture_output=True, text=True).stdout.strip()
@@ -137,6 +140,8 @@ def _node_seconds(run_results: Path) -> tuple[dict[str, float], float]:
     """Node execution seconds of the last dbt run, per layer, and those of the behavioral models."""
     layers: dict[str, float] = {}
     behavioral = 0.0
+    if not run_results.exists():
+        return layers, behavioral
     for result in json.loads(run_results.read_text())["results"]:
         layer = _layer(result["unique_id"])
         layers[layer] = layers.get(layer, 0.0) + result["execution_time"]
@@ -145,7 +150,21 @@ def _node_seconds(run_results: Path) -> tuple[dict[str, float], float]:
     return layers, behavioral
 
 
-def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, seed: int = 42) -> dict:
+def _failed_nodes(run: subprocess.CompletedProcess, run_results: Path) -> list[str]:
+    """What failed in a dbt run: the nodes in error or failing, or dbt's last words when it wrote no results."""
+    if run.returncode == 0:
+        return []
+    if run_results.exists():
+        failed = [f"{result['unique_id']}: {result['status']}" for result in json.loads(run_results.read_text())["results"]
+                  if result["status"] in ("error", "fail", "runtime error")]
+        if failed:
+            return failed
+    lines = [line.strip() for line in (run.stdout + run.stderr).splitlines() if line.strip()]
+    return [f"dbt exited {run.returncode}: " + " | ".join(lines[-3:])]
+
+
+def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, seed: int = 42,
+              measured_commit: str | None = None) -> dict:
     """Measure one scale. The builds are the production job (`--selector daily_full`: every model, seed and data
     test; unit tests run in CI, not on data): first a full build of the generated data, then, after
     `append_day` lands one more day of events, the incremental build of the next as_of_date."""
@@ -168,12 +187,14 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
                                 env, project_dir, workdir)
     peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
     layers, behavioral_in_build = _node_seconds(run_results)
+    failed = {"full build": _failed_nodes(build, run_results)}
     warehouse_mib = round(database.stat().st_size / 2**20, 1)  # after the full build (re-runs grow the file)
 
     # 2. the behavioral models again, alone and one at a time (as the reference query runs): their build time
     models, _ = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS,
                       "--vars", json.dumps({"as_of_date": as_of.isoformat()})], env, project_dir, workdir)
     _, behavioral = _node_seconds(run_results)
+    failed["behavioral models"] = _failed_nodes(models, run_results)
 
     # 3. the reference query: the same metrics in one hand-written statement over the raw tables
     end = f"timestamp '{(as_of + dt.timedelta(days=1)).isoformat()}'"
@@ -195,10 +216,11 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
         ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": next_day.isoformat()})],
         env, project_dir, workdir)
     incremental_layers, _ = _node_seconds(run_results)
+    failed["incremental build"] = _failed_nodes(incremental, run_results)
     return {
         "contacts": contacts,
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "commit": _commit(project_dir),
+        "commit": measured_commit or commit(project_dir),
         "machine": machine(),
         "raw_rows": {name: table["rows"] for name, table in manifest["tables"].items()},
         "raw_rows_total": manifest["total_rows"],
@@ -206,6 +228,7 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
         "parse_seconds": round(parse_seconds, 1),
         "build_seconds": round(build_seconds, 1),
         "build_ok": build.returncode == 0 and models.returncode == 0 and incremental.returncode == 0,
+        "failed": {step: nodes for step, nodes in failed.items() if nodes},
         "layer_seconds": {k: round(v, 1) for k, v in sorted(layers.items())},
         "behavioral_models_seconds": round(behavioral, 1),
         "behavioral_models_seconds_in_build": round(behavioral_in_build, 1),

@@ -406,7 +406,7 @@ def publish_command(duckdb_path, published_path, run_results, validation_record)
 @click.option("--keep-warehouses", is_flag=True, help="Keep each scale's DuckDB file (1M contacts: ~10-16 GB).")
 def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses) -> None:
     """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
-    from .bench import machine, markdown, run_scale
+    from .bench import commit, machine, markdown, run_scale
 
     try:
         sizes = [int(part.replace("_", "")) for part in scales.split(",") if part.strip()]
@@ -421,9 +421,11 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
                        if "incremental_build_seconds" in r and r.get("contacts") not in sizes]
         except (ValueError, AttributeError):
             earlier = []
+    measured_commit = commit(Path(project_dir).resolve())
     for size in sizes:
         console.print(f"benchmarking {size:,} contacts ...")
-        measured = run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of)
+        measured = run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of,
+                             measured_commit=measured_commit)
         if not keep_warehouses:
             for leftover in (Path(workdir) / str(size)).glob("bench.duckdb*"):
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
@@ -438,6 +440,8 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
                           str(r["reference_query_seconds"]), str(r["behavioral_to_reference_ratio"]),
                           f"{r['peak_rss_mib']:,}", str(r["warehouse_mib"]), str(r["build_ok"]))
         console.print(table)
+        for step, nodes in measured.get("failed", {}).items():
+            console.print(f"[red]{size:,} contacts, {step} failed:[/red] " + "; ".join(nodes[:10]))
         Path(json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
         Path(markdown_out).write_text(markdown(report), encoding="utf-8")

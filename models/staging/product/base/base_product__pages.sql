@@ -12,7 +12,7 @@ source as (
 
 {{ erased_event_flag_ctes() }},
 
-{{ event_context_lookup_ctes(source('product', 'pages')) }},
+{{ event_context_ctes(source('product', 'pages')) }},
 
 typed as (
 
@@ -35,8 +35,7 @@ typed as (
         coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
         cast(uuid_ts as timestamp) as loaded_at,
         {{ event_context_columns() }}
-    from flagged_source
-    {{ event_context_joins('flagged_source') }}
+    from contextualized
 
 ),
 

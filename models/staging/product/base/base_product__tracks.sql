@@ -12,7 +12,7 @@ source as (
 
 {{ erased_event_flag_ctes() }},
 
-{{ event_context_lookup_ctes(source('product', 'tracks')) }},
+{{ event_context_ctes(source('product', 'tracks')) }},
 
 typed as (
 
@@ -33,8 +33,7 @@ typed as (
         cast(uuid_ts as timestamp) as loaded_at,
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
-    from flagged_source
-    {{ event_context_joins('flagged_source') }}
+    from contextualized
 
 ),
 
