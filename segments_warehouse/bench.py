@@ -107,20 +107,25 @@ def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[
 
 def duckdb_settings() -> dict[str, str]:
     """The DuckDB memory limit and threads of every build and of the reference query: the environment's, or the
-    profile's 8GB and one thread per CPU (DuckDB's own default; the profile's fixed 4 would oversubscribe a
-    2-CPU machine), so the models and the query run on the same engine settings."""
-    return {
-        "memory_limit": os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "8GB"),
-        "threads": os.environ.get("SEGMENTS_DUCKDB_THREADS", str(os.cpu_count() or 1)),
-    }
+    profile's 8GB and one thread per CPU this process may use (DuckDB's own default; the profile's fixed 4 would
+    oversubscribe a 2-CPU machine), so the models and the query run on the same engine settings."""
+    threads = os.environ.get("SEGMENTS_DUCKDB_THREADS", str(len(os.sched_getaffinity(0)) or 1))
+    if not threads.isdigit() or int(threads) < 1:
+        raise ValueError(f"SEGMENTS_DUCKDB_THREADS must be a whole number of threads, got: {threads}")
+    return {"memory_limit": os.environ.get("SEGMENTS_DUCKDB_MEMORY_LIMIT", "8GB"), "threads": threads}
 
 
 def commit(project_dir: Path) -> str | None:
     """The commit measured, "+changes" when tracked files differ from it. Taken before the first scale: the
     benchmark's own outputs (docs/benchmarks.*) are tracked and change as it runs."""
-    result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_dir, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_dir,
-                           capture_output=True, text=True).stdout.strip()
+    try:
+        result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_dir, capture_output=True,
+                                text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":(exclude)docs/benchmarks.json", ":(exclude)docs/benchmarks.md"],
+                               cwd=project_dir, capture_output=True, text=True).stdout.strip()
+    except OSError:  # no git: the figures are still worth writing
+        return None
     return (result.stdout.strip() + ("+changes" if dirty else "")) if result.returncode == 0 else None
 
 
@@ -234,11 +239,15 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
         "behavioral_models_seconds_in_build": round(behavioral_in_build, 1),
         "reference_query_seconds": round(reference_seconds, 2),
         "reference_query_contacts": reference_rows,
-        "behavioral_to_reference_ratio": round(behavioral / reference_seconds, 2) if reference_seconds else None,
+        # a failed step has no ratio: its node times are partial
+        "behavioral_to_reference_ratio": (round(behavioral / reference_seconds, 2)
+                                          if reference_seconds and models.returncode == 0 else None),
         "appended_event_rows": sum(v for k, v in appended.items() if k.split(".")[0] in ("tracks", "pages")),
         "incremental_build_seconds": round(incremental_seconds, 1),
         "incremental_layer_seconds": {k: round(v, 1) for k, v in sorted(incremental_layers.items())},
-        "incremental_to_full_ratio": round(incremental_seconds / build_seconds, 2) if build_seconds else None,
+        "incremental_to_full_ratio": (round(incremental_seconds / build_seconds, 2)
+                                      if build_seconds and build.returncode == 0 and incremental.returncode == 0
+                                      else None),
         "peak_rss_mib": round(peak_kib / 1024),
         "warehouse_mib": warehouse_mib,
     }

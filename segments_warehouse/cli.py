@@ -413,7 +413,11 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
     except ValueError:
         raise click.BadParameter(f"not a list of numbers: {scales}", param_hint="--contacts") from None
     as_of = _today_utc() - dt.timedelta(days=1)
-    report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": machine(), "scales": []}
+    try:
+        settings = machine()
+    except ValueError as error:  # a bad SEGMENTS_DUCKDB_THREADS: said before anything is generated or built
+        _fail(error)
+    report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": settings, "scales": []}
     earlier = []
     if merge and Path(json_out).exists():
         try:

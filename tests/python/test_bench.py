@@ -48,3 +48,11 @@ def test_bench_names_what_failed(tmp_path):
                                           stderr="")
     assert _failed_nodes(crashed, results) == [
         "dbt exited 2: Encountered an error: | IO Error: No space left on device"]
+
+
+def test_bench_refuses_a_bad_thread_count_before_building(tmp_path):
+    result = run_cli(["bench", "--contacts", "300", "--workdir", str(tmp_path / "work"),
+                      "--json-out", str(tmp_path / "bench.json")], extra_env={"SEGMENTS_DUCKDB_THREADS": "two"})
+    assert result.returncode == 2
+    assert "SEGMENTS_DUCKDB_THREADS must be a whole number" in result.stderr
+    assert not (tmp_path / "work").exists() and not (tmp_path / "bench.json").exists()
