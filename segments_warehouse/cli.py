@@ -404,7 +404,9 @@ def publish_command(duckdb_path, published_path, run_results, validation_record)
               help="Keep the rows of other scales already in --json-out (each row says when and at which commit "
                    "it was measured), so one scale can be re-measured alone.")
 @click.option("--keep-warehouses", is_flag=True, help="Keep each scale's DuckDB file (1M contacts: ~10-16 GB).")
-def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses) -> None:
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(min=1),
+              help="Runs of the behavioral models and of the reference query, in turns; the medians are reported.")
+def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses, repeats) -> None:
     """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
     from .bench import commit, machine, markdown, run_scale
 
@@ -426,14 +428,16 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
         except (ValueError, AttributeError):
             earlier = []
     measured_commit = commit(Path(project_dir).resolve())
+    measured_now: list[dict] = []
     for size in sizes:
         console.print(f"benchmarking {size:,} contacts ...")
         measured = run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of,
-                             measured_commit=measured_commit)
+                             measured_commit=measured_commit, repeats=repeats)
         if not keep_warehouses:
             for leftover in (Path(workdir) / str(size)).glob("bench.duckdb*"):
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        report["scales"] = sorted([*earlier, *report["scales"], measured], key=lambda r: r["contacts"])
+        measured_now.append(measured)
+        report["scales"] = sorted([*earlier, *measured_now], key=lambda r: r["contacts"])
         table = Table(title="benchmark (seconds unless said)")
         for column in ("contacts", "raw rows", "generate", "parse", "build", "incremental", "behavioral", "reference",
                        "ratio", "peak MiB", "file MiB", "ok"):

@@ -7,13 +7,25 @@ import json
 from conftest import run_cli
 
 
+EARLIER_ROW = {  # a row measured by an earlier run, kept by --merge
+    "contacts": 1000000, "raw_rows_total": 42000000, "generate_seconds": 70.0, "parse_seconds": 4.0,
+    "build_seconds": 160.0, "layer_seconds": {"staging": 1.0}, "peak_rss_mib": 8000, "warehouse_mib": 5000.0,
+    "build_ok": True, "measured_at": "2026-11-23T10:00:00+00:00", "commit": "abc1234",
+    "behavioral_models_seconds": 60.0, "reference_query_seconds": 40.0, "behavioral_to_reference_ratio": 1.5,
+    "appended_event_rows": 800000, "incremental_build_seconds": 130.0, "incremental_to_full_ratio": 0.81,
+}
+
+
 def test_bench_reports_every_figure(tmp_path):
-    result = run_cli(["bench", "--contacts", "300", "--workdir", str(tmp_path / "work"),
+    (tmp_path / "bench.json").write_text(json.dumps({"scales": [EARLIER_ROW]}))
+    result = run_cli(["bench", "--contacts", "300,400", "--repeats", "2", "--workdir", str(tmp_path / "work"),
                       "--json-out", str(tmp_path / "bench.json"), "--markdown-out", str(tmp_path / "bench.md")])
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "bench.json").read_text())
-    [scale] = report["scales"]
+    assert [r["contacts"] for r in report["scales"]] == [300, 400, 1000000]  # each scale once, the earlier kept
+    scale = report["scales"][0]
     assert scale["contacts"] == 300 and scale["build_ok"]
+    assert len(scale["behavioral_models_samples"]) == len(scale["reference_query_samples"]) == 2
     for key in ("generate_seconds", "parse_seconds", "build_seconds", "behavioral_models_seconds",
                 "reference_query_seconds", "incremental_build_seconds", "appended_event_rows", "peak_rss_mib",
                 "warehouse_mib"):
