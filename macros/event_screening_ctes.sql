@@ -8,7 +8,8 @@
     timestamp text, the row check and the delivery rank) cost a third of the write of the largest table.
 -#}
 {% macro event_screening_ctes(stored_columns) -%}
-checked as (
+-- read three times below (the repeated ids, then both branches of ranked): computed once
+checked as {{ materialized_cte() }} (
 
     select
         *,
