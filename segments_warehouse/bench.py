@@ -97,13 +97,17 @@ group by linked.contact_id
 """
 
 
-def _dbt(args: list[str], env: dict, project_dir: Path, workdir: Path) -> tuple[subprocess.CompletedProcess, float]:
+def _dbt(args: list[str], env: dict, project_dir: Path,
+         workdir: Path) -> tuple[subprocess.CompletedProcess, float, list[dict] | None]:
+    """Run dbt; its process, wall-clock seconds and node results (None when it wrote no run_results.json)."""
     command = [str(Path(sys.executable).parent / "dbt"), *args, "--project-dir", str(project_dir),
                "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-    (workdir / "target" / "run_results.json").unlink(missing_ok=True)  # so a failed run never reads stale results
+    run_results = workdir / "target" / "run_results.json"
+    run_results.unlink(missing_ok=True)  # so a failed run never reads stale results
     started = time.perf_counter()
     result = subprocess.run(command, cwd=project_dir, env=env, capture_output=True, text=True)
-    return result, time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return result, seconds, json.loads(run_results.read_text())["results"] if run_results.exists() else None
 
 
 def duckdb_settings() -> dict[str, str]:
@@ -142,13 +146,11 @@ def _layer(unique_id: str) -> str:
     return "marts"
 
 
-def _node_seconds(run_results: Path) -> tuple[dict[str, float], float]:
-    """Node execution seconds of the last dbt run, per layer, and those of the behavioral models."""
+def _node_seconds(results: list[dict] | None) -> tuple[dict[str, float], float]:
+    """Node execution seconds of a dbt run, per layer, and those of the behavioral models."""
     layers: dict[str, float] = {}
     behavioral = 0.0
-    if not run_results.exists():
-        return layers, behavioral
-    for result in json.loads(run_results.read_text())["results"]:
+    for result in results or []:
         layer = _layer(result["unique_id"])
         layers[layer] = layers.get(layer, 0.0) + result["execution_time"]
         if result["unique_id"].startswith("model.") and result["unique_id"].split(".")[-1] in BEHAVIORAL_MODELS:
@@ -156,15 +158,15 @@ def _node_seconds(run_results: Path) -> tuple[dict[str, float], float]:
     return layers, behavioral
 
 
-def _failed_nodes(run: subprocess.CompletedProcess, run_results: Path) -> list[str]:
-    """What failed in a dbt run: the nodes in error or failing, or dbt's last words when it wrote no results."""
+def _failed_nodes(run: subprocess.CompletedProcess, results: list[dict] | None) -> list[str]:
+    """What failed in a dbt run: the nodes in error or failing, or dbt's last words when it wrote no results.
+    Empty exactly when dbt exited 0."""
     if run.returncode == 0:
         return []
-    if run_results.exists():
-        failed = [f"{result['unique_id']}: {result['status']}" for result in json.loads(run_results.read_text())["results"]
-                  if result["status"] in ("error", "fail", "runtime error")]
-        if failed:
-            return failed
+    failed = [f"{result['unique_id']}: {result['status']}" for result in results or []
+              if result["status"] in ("error", "fail", "runtime error")]
+    if failed:
+        return failed
     lines = [line.strip() for line in (run.stdout + run.stderr).splitlines() if line.strip()]
     return [f"dbt exited {run.returncode}: " + " | ".join(lines[-3:])]
 
@@ -182,18 +184,18 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     settings = duckdb_settings()
     env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database),
            "SEGMENTS_DUCKDB_MEMORY_LIMIT": settings["memory_limit"], "SEGMENTS_DUCKDB_THREADS": settings["threads"]}
-    parse, parse_seconds = _dbt(["parse"], env, project_dir, workdir)
+    parse, parse_seconds, _ = _dbt(["parse"], env, project_dir, workdir)
     if parse.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{parse.stdout[-2000:]}")
-    run_results = workdir / "target" / "run_results.json"
 
     # 1. the full build
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    build, build_seconds = _dbt(["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
-                                env, project_dir, workdir)
+    build, build_seconds, build_results = _dbt(
+        ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
+        env, project_dir, workdir)
     peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    layers, behavioral_in_build = _node_seconds(run_results)
-    failed = {"full build": _failed_nodes(build, run_results)}
+    layers, behavioral_in_build = _node_seconds(build_results)
+    failed: dict[str, list[str]] = {"full build": _failed_nodes(build, build_results), "behavioral models": []}
     warehouse_mib = round(database.stat().st_size / 2**20, 1)  # after the full build (re-runs grow the file)
 
     # 2 and 3, in turns, `repeats` times (median of each: this machine's noise is 10-30% between runs):
@@ -205,13 +207,12 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
              .replace("$start30", f"date '{(as_of - dt.timedelta(days=29)).isoformat()}'"))
     behavioral_samples: list[float] = []
     reference_samples: list[float] = []
-    models_ok = True
     for _ in range(repeats):
-        models, _ = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS,
-                          "--vars", json.dumps({"as_of_date": as_of.isoformat()})], env, project_dir, workdir)
-        behavioral_samples.append(_node_seconds(run_results)[1])
-        failed["behavioral models"] = _failed_nodes(models, run_results)
-        models_ok = models_ok and models.returncode == 0
+        models, _, model_results = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS,
+                                         "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
+                                        env, project_dir, workdir)
+        behavioral_samples.append(_node_seconds(model_results)[1])
+        failed["behavioral models"] += _failed_nodes(models, model_results)  # a failure in any repeat counts
         with duckdb.connect(str(database), read_only=True) as con:
             con.execute("set TimeZone = 'UTC'")
             con.execute(f"set memory_limit = '{settings['memory_limit']}'")
@@ -225,22 +226,22 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     # 4. one more day of events, then the incremental build of the next day
     next_day = as_of + dt.timedelta(days=1)
     appended = append_day(str(database), next_day, seed)
-    incremental, incremental_seconds = _dbt(
+    incremental, incremental_seconds, incremental_results = _dbt(
         ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": next_day.isoformat()})],
         env, project_dir, workdir)
-    incremental_layers, _ = _node_seconds(run_results)
-    failed["incremental build"] = _failed_nodes(incremental, run_results)
+    incremental_layers, _ = _node_seconds(incremental_results)
+    failed["incremental build"] = _failed_nodes(incremental, incremental_results)
     return {
         "contacts": contacts,
         "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "commit": measured_commit or commit(project_dir),
-        "machine": machine(),
+        "machine": machine(settings),
         "raw_rows": {name: table["rows"] for name, table in manifest["tables"].items()},
         "raw_rows_total": manifest["total_rows"],
         "generate_seconds": manifest["seconds"],
         "parse_seconds": round(parse_seconds, 1),
         "build_seconds": round(build_seconds, 1),
-        "build_ok": build.returncode == 0 and models_ok and incremental.returncode == 0,
+        "build_ok": not any(failed.values()),
         "failed": {step: nodes for step, nodes in failed.items() if nodes},
         "layer_seconds": {k: round(v, 1) for k, v in sorted(layers.items())},
         "behavioral_models_seconds": round(behavioral, 1),
@@ -251,27 +252,29 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
         "reference_query_contacts": reference_rows,
         # a failed step has no ratio: its node times are partial
         "behavioral_to_reference_ratio": (round(behavioral / reference_seconds, 2)
-                                          if reference_seconds and models_ok else None),
+                                          if reference_seconds and not failed["behavioral models"] else None),
         "appended_event_rows": sum(v for k, v in appended.items() if k.split(".")[0] in ("tracks", "pages")),
         "incremental_build_seconds": round(incremental_seconds, 1),
         "incremental_layer_seconds": {k: round(v, 1) for k, v in sorted(incremental_layers.items())},
         "incremental_to_full_ratio": (round(incremental_seconds / build_seconds, 2)
-                                      if build_seconds and build.returncode == 0 and incremental.returncode == 0
+                                      if build_seconds and not failed["full build"] and not failed["incremental build"]
                                       else None),
         "peak_rss_mib": round(peak_kib / 1024),
         "warehouse_mib": warehouse_mib,
     }
 
 
-def machine() -> dict:
+def machine(settings: dict[str, str] | None = None) -> dict:
+    """The machine and the DuckDB settings (duckdb_settings() unless given) the figures were measured with."""
+    settings = settings or duckdb_settings()
     return {
         "cpus": os.cpu_count(),
         "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
         "python": platform.python_version(),
         "duckdb": duckdb.__version__,
         "platform": platform.platform(),
-        "duckdb_memory_limit": duckdb_settings()["memory_limit"],
-        "duckdb_threads": duckdb_settings()["threads"],
+        "duckdb_memory_limit": settings["memory_limit"],
+        "duckdb_threads": settings["threads"],
     }
 
 

@@ -40,25 +40,23 @@ def test_bench_reports_every_figure(tmp_path):
     assert scale["failed"] == {}
 
 
-def test_bench_names_what_failed(tmp_path):
+def test_bench_names_what_failed():
     """A failed build is reported with the failing nodes, or dbt's last words when it wrote no results."""
     import subprocess
 
     from segments_warehouse.bench import _failed_nodes
 
-    results = tmp_path / "run_results.json"
-    results.write_text(json.dumps({"results": [
+    results = [
         {"unique_id": "model.segments.ok_model", "status": "success"},
         {"unique_id": "model.segments.broken_model", "status": "error"},
         {"unique_id": "test.segments.unique_x", "status": "fail"},
-    ]}))
+    ]
     failed_run = subprocess.CompletedProcess([], 1, stdout="...\nDone. ERROR=1\n", stderr="")
     assert _failed_nodes(failed_run, results) == ["model.segments.broken_model: error", "test.segments.unique_x: fail"]
     assert _failed_nodes(subprocess.CompletedProcess([], 0, "", ""), results) == []
-    results.unlink()
     crashed = subprocess.CompletedProcess([], 2, stdout="Encountered an error:\nIO Error: No space left on device\n",
                                           stderr="")
-    assert _failed_nodes(crashed, results) == [
+    assert _failed_nodes(crashed, None) == [
         "dbt exited 2: Encountered an error: | IO Error: No space left on device"]
 
 
