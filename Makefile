@@ -15,8 +15,10 @@ export SEGMENTS_DUCKDB_PATH ?= $(CURDIR)/warehouse/segments.duckdb
 
 DEMO_CONTACTS ?= 10000
 SEED ?= 42
-AS_OF ?= $(shell date -u +%F)
-DBT_VARS ?= {as_of_date: "$(AS_OF)"}
+AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
+# dbt gets the date through the environment (SEGMENTS_AS_OF_DATE), not --vars: a new date every day then keeps
+# dbt's partial parse. DBT_VARS overrides other vars (segment rules).
+DBT_VARS ?= {}
 
 .PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest lint fmt docs clean
 
@@ -39,7 +41,7 @@ generate: install ## Generate demo raw data into the DuckDB file
 
 build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
 	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
-	$(BIN)/dbt build --vars '$(DBT_VARS)'
+	SEGMENTS_AS_OF_DATE=$(AS_OF) $(BIN)/dbt build --vars '$(DBT_VARS)'
 
 BENCH_CONTACTS ?= 10000,100000
 bench: install ## Benchmark generation and the build at BENCH_CONTACTS (writes docs/benchmarks.md)
@@ -82,7 +84,7 @@ fmt: install ## Fix what sqlfluff can fix
 
 docs: install ## Generate the dbt docs site into target/
 	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
-	$(BIN)/dbt docs generate --vars '$(DBT_VARS)'
+	SEGMENTS_AS_OF_DATE=$(AS_OF) $(BIN)/dbt docs generate --vars '$(DBT_VARS)'
 
 clean: ## Remove build output and the local warehouse (keeps .venv)
 	rm -rf target logs warehouse .pytest_cache

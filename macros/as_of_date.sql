@@ -1,6 +1,10 @@
 {#-
-    The last complete UTC day that counts, as a SQL date literal. From var `as_of_date` (YYYY-MM-DD);
-    unset, today in UTC at compile time, so one run uses one date throughout.
+    The last complete UTC day that counts, as a SQL date literal. From var `as_of_date` (YYYY-MM-DD); unset, from
+    the environment variable SEGMENTS_AS_OF_DATE; unset too, today in UTC at compile time, so one run uses one date
+    throughout.
+    The environment variable is read only when dbt executes, never while it parses: dbt re-parses the whole project
+    when a var changes (about 3 s here), while a date that changes every day through the environment keeps the
+    partial parse. Parsing renders a placeholder date, which no query ever sees.
 -#}
 {% macro as_of_date() -%}
     cast('{{ as_of_date_string() }}' as date)
@@ -8,14 +12,26 @@
 
 {% macro as_of_date_string() -%}
     {%- set raw = var('as_of_date', none) -%}
+    {%- set origin = 'var as_of_date' -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
+        {%- set raw = env_var('SEGMENTS_AS_OF_DATE', '') if execute else '' -%}
+        {%- set origin = 'SEGMENTS_AS_OF_DATE' -%}
+    {%- endif -%}
+    {%- if (raw | string | trim) == '' -%}
         {{- modules.datetime.datetime.now(modules.pytz.utc).date().isoformat() -}}
     {%- else -%}
         {%- set text = raw | string | trim -%}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
-            {{ exceptions.raise_compiler_error("var as_of_date must be a date written YYYY-MM-DD, got: " ~ text) }}
+        {%- set parts = modules.re.match('^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', text) -%}
+        {%- if parts -%}
+            {#- the month's last day, so 2026-02-30 is refused with this message rather than Python's -#}
+            {%- set year, month = parts.group(1) | int, parts.group(2) | int -%}
+            {%- set next_month = modules.datetime.date(year + 1, 1, 1) if month == 12
+                else modules.datetime.date(year, month + 1, 1) -%}
+            {%- set last_day = (next_month - modules.datetime.timedelta(days=1)).day -%}
         {%- endif -%}
-        {%- do modules.datetime.datetime.strptime(text, '%Y-%m-%d') -%}
+        {%- if not parts or (parts.group(3) | int) > last_day -%}
+            {{ exceptions.raise_compiler_error(origin ~ " must be a date written YYYY-MM-DD, got: " ~ text) }}
+        {%- endif -%}
         {{- text -}}
     {%- endif -%}
 {%- endmacro %}

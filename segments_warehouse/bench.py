@@ -184,15 +184,20 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     settings = duckdb_settings()
     env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database),
            "SEGMENTS_DUCKDB_MEMORY_LIMIT": settings["memory_limit"], "SEGMENTS_DUCKDB_THREADS": settings["threads"]}
+
+    def dated(day: dt.date) -> dict:
+        # as the README's daily job dates its runs: through the environment, which keeps dbt's partial parse
+        # (a new --vars value makes dbt re-parse the whole project first)
+        return {**env, "SEGMENTS_AS_OF_DATE": day.isoformat()}
+
     parse, parse_seconds, _ = _dbt(["parse"], env, project_dir, workdir)
     if parse.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{parse.stdout[-2000:]}")
 
     # 1. the full build
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    build, build_seconds, build_results = _dbt(
-        ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
-        env, project_dir, workdir)
+    build, build_seconds, build_results = _dbt(["build", "--selector", "daily_full"], dated(as_of), project_dir,
+                                               workdir)
     peak_kib = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
     layers, behavioral_in_build = _node_seconds(build_results)
     failed: dict[str, list[str]] = {"full build": _failed_nodes(build, build_results), "behavioral models": []}
@@ -208,9 +213,8 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     behavioral_samples: list[float] = []
     reference_samples: list[float] = []
     for _ in range(repeats):
-        models, _, model_results = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS,
-                                         "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
-                                        env, project_dir, workdir)
+        models, _, model_results = _dbt(["run", "--full-refresh", "--threads", "1", "--select", *BEHAVIORAL_MODELS],
+                                        dated(as_of), project_dir, workdir)
         behavioral_samples.append(_node_seconds(model_results)[1])
         failed["behavioral models"] += _failed_nodes(models, model_results)  # a failure in any repeat counts
         with duckdb.connect(str(database), read_only=True) as con:
@@ -226,9 +230,8 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     # 4. one more day of events, then the incremental build of the next day
     next_day = as_of + dt.timedelta(days=1)
     appended = append_day(str(database), next_day, seed)
-    incremental, incremental_seconds, incremental_results = _dbt(
-        ["build", "--selector", "daily_full", "--vars", json.dumps({"as_of_date": next_day.isoformat()})],
-        env, project_dir, workdir)
+    incremental, incremental_seconds, incremental_results = _dbt(["build", "--selector", "daily_full"],
+                                                                 dated(next_day), project_dir, workdir)
     incremental_layers, _ = _node_seconds(incremental_results)
     failed["incremental build"] = _failed_nodes(incremental, incremental_results)
     return {

@@ -21,6 +21,27 @@ def test_dbt_names_missing_raw_column(warehouse_copy, tmp_path):
     assert "Traceback" not in output
 
 
+def test_the_as_of_date_comes_from_the_var_then_the_environment_and_a_bad_one_is_named(warehouse_copy, tmp_path):
+    def as_of_of(env, *args):
+        result = run_dbt(["run", "--select", "seg_demographic", *args], warehouse_copy, tmp_path, extra_env=env)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output
+        if result.returncode:
+            return output
+        with duckdb.connect(str(warehouse_copy), read_only=True) as con:
+            return str(con.execute("select distinct as_of_date from marts.seg_demographic").fetchone()[0])
+
+    assert as_of_of({"SEGMENTS_AS_OF_DATE": "2026-10-05"}) == "2026-10-05"
+    assert as_of_of({"SEGMENTS_AS_OF_DATE": "2026-10-05"}, "--vars", '{as_of_date: "2026-10-07"}') == "2026-10-07"
+    for bad in ("2026-13-01", "yesterday", "2026-02-30"):
+        output = as_of_of({"SEGMENTS_AS_OF_DATE": bad})
+        assert "Compilation Error" in output and bad in output
+    assert "SEGMENTS_AS_OF_DATE must be a date written YYYY-MM-DD, got: yesterday" in as_of_of(
+        {"SEGMENTS_AS_OF_DATE": "yesterday"})
+    assert "var as_of_date must be a date written YYYY-MM-DD, got: 11/05/2026" in as_of_of(
+        {}, "--vars", '{as_of_date: "11/05/2026"}')
+
+
 def test_load_reports_every_missing_table_and_column(built_warehouse, tmp_path):
     folder = tmp_path / "mine"
     (folder / "raw_crm").mkdir(parents=True)
