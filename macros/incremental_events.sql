@@ -113,7 +113,10 @@
     CTEs (after an `events` CTE of attributed events with contact_id not null) naming the contacts whose set of
     attributed events differs from the one stored in {{ this }} (column event_fingerprint, count column
     `count_column`): new contacts, contacts with events added, removed, re-attributed, or changed. Ends with
-    `changed_contacts`. Contacts left with no event at all are deleted by delete_contacts_without_events().
+    `changed_contacts`; `vanished_contacts` are the stored contacts left with no attributed event at all (erased,
+    deleted from the CRM, re-attributed elsewhere, an earlier as_of_date): the model emits one tombstone row for
+    each (activity_date null), so delete+insert removes their stored rows, and delete_contacts_without_events()
+    then removes the tombstones.
 -#}
 {% macro changed_contacts_ctes(count_column) -%}
 fresh_fingerprints as (
@@ -150,19 +153,28 @@ changed_contacts as (
         or stored_fingerprints.events <> fresh_fingerprints.events
         or stored_fingerprints.fingerprint <> fresh_fingerprints.fingerprint
 
+),
+
+vanished_contacts as (
+
+    select stored_fingerprints.contact_id
+    from stored_fingerprints
+    left join fresh_fingerprints
+        on stored_fingerprints.contact_id = fresh_fingerprints.contact_id
+    where fresh_fingerprints.contact_id is null
+
 )
 {%- endmacro %}
 
 {#-
-    Post-hook of the incremental behavior models: contacts that no longer have any attributed event (erased,
-    deleted from the CRM, re-attributed elsewhere, or an earlier as_of_date) lose their stored rows.
+    Post-hook of the incremental behavior models: removes the tombstone rows (activity_date null) that stood for
+    the vanished contacts (see changed_contacts_ctes). By then delete+insert has deleted those contacts' rows, so
+    contacts with no attributed event left have none stored. Reading the tombstones instead of comparing the
+    stored contacts with the attributed-events view again spares a second pass over every event.
 -#}
 {% macro delete_contacts_without_events() -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where contact_id not in (
-            select contact_id from {{ ref('int_events__attributed') }}
-            where contact_id is not null
-        )
+        where activity_date is null
     {%- endif -%}
 {%- endmacro %}

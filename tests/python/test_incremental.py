@@ -64,6 +64,10 @@ def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
             f"select email from raw_compliance.erasure_requests where id = 'er_append_{NEXT_DAY:%Y%m%d}'").fetchone()[0]
         erased_contact = con.execute(
             "select contact_id from staging.stg_crm__contacts where email = lower(trim(?))", [erased_email]).fetchone()
+        # the erased person has stored activity, so the build must delete a contact left with no event at all
+        assert erased_contact and con.execute(
+            "select count(*) from intermediate.int_contacts__daily_activity where contact_id = ?",
+            erased_contact).fetchone()[0] > 0
 
     incremental_dir = tmp_path / "incremental"
     results = build(path, incremental_dir)

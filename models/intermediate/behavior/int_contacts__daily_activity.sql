@@ -63,3 +63,22 @@ daily as (
 )
 
 select * from daily
+{% if is_incremental() %}
+    -- a tombstone per contact left with no attributed event: delete+insert removes its stored rows, the post-hook
+    -- removes the tombstone
+    union all
+    select
+        contact_id,
+        null as activity_date,
+        null as events,
+        null as logins,
+        null as core_events,
+        null as page_views,
+        null as reports_created,
+        null as sessions_started,
+        null as first_event_at,
+        null as last_event_at,
+        null as last_login_at,
+        null as event_fingerprint
+    from vanished_contacts
+{% endif %}
