@@ -1,7 +1,7 @@
 {#-
     The last complete UTC day that counts, as a SQL date literal. From var `as_of_date` (YYYY-MM-DD); unset, from
-    the environment variable SEGMENTS_AS_OF_DATE; unset too, today in UTC at compile time, so one run uses one date
-    throughout.
+    the environment variable SEGMENTS_AS_OF_DATE; unset too, the UTC day the run started (run_started_at, fixed for
+    the whole invocation: a run crossing midnight still uses one date).
     The environment variable is read only when dbt executes, never while it parses: dbt re-parses the whole project
     when a var changes (about 3 s here), while a date that changes every day through the environment keeps the
     partial parse. Parsing renders a placeholder date, which no query ever sees.
@@ -18,7 +18,7 @@
         {%- set origin = 'SEGMENTS_AS_OF_DATE' -%}
     {%- endif -%}
     {%- if (raw | string | trim) == '' -%}
-        {{- modules.datetime.datetime.now(modules.pytz.utc).date().isoformat() -}}
+        {{- (run_started_at or modules.datetime.datetime.now(modules.pytz.utc)).astimezone(modules.pytz.utc).strftime('%Y-%m-%d') -}}
     {%- else -%}
         {%- set text = raw | string | trim -%}
         {%- set parts = modules.re.match('^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', text) -%}
@@ -34,4 +34,15 @@
         {%- endif -%}
         {{- text -}}
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    On-run-start check: a bad date (var or environment) stops the run before any node, not at the first model that
+    reads it after seeds and other models already ran.
+-#}
+{% macro check_as_of_date() -%}
+    {%- if execute -%}
+        {%- do as_of_date_string() -%}
+    {%- endif -%}
+    select 1 as as_of_date_checked
 {%- endmacro %}

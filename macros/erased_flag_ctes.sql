@@ -10,7 +10,7 @@
     made DuckDB evaluate it once per use. erased_event_flag_ctes() follows `source`.
 -#}
 {% macro erased_event_ids_cte() -%}
-erased_ids as (
+erased_ids as {{ materialized_cte() }} (
 
     {{ erased_product_ids() }}
 

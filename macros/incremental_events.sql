@@ -117,14 +117,15 @@
 {#-
     CTEs (after an `events` CTE of attributed events with contact_id not null) naming the contacts whose set of
     attributed events differs from the one stored in {{ this }} (column event_fingerprint, count column
-    `count_column`): new contacts, contacts with events added, removed, re-attributed, or changed. Ends with
-    `changed_contacts`; `vanished_contacts` are the stored contacts left with no attributed event at all (erased,
-    deleted from the CRM, re-attributed elsewhere, an earlier as_of_date): the model emits one tombstone row for
-    each (activity_date null), so delete+insert removes their stored rows, and delete_contacts_without_events()
-    then removes the tombstones.
+    `count_column`): new contacts, contacts with events added, removed, re-attributed, or changed, in
+    `changed_contacts`; then `vanished_contacts` (the last CTE): the stored contacts left with no attributed
+    event at all (erased, deleted from the CRM, re-attributed elsewhere, an earlier as_of_date). The model emits
+    one tombstone row for each (activity_date null), so delete+insert removes their stored rows, and
+    delete_contacts_without_events() then removes the tombstones.
 -#}
 {% macro changed_contacts_ctes(count_column) -%}
-fresh_fingerprints as (
+-- a pass over every attributed event, read twice below: computed once
+fresh_fingerprints as {{ materialized_cte() }} (
 
     select
         contact_id,

@@ -439,12 +439,13 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
         measured_now.append(measured)
         report["scales"] = sorted([*earlier, *measured_now], key=lambda r: r["contacts"])
         table = Table(title="benchmark (seconds unless said)")
-        for column in ("contacts", "raw rows", "generate", "parse", "build", "incremental", "behavioral", "reference",
-                       "ratio", "peak MiB", "file MiB", "ok"):
+        for column in ("contacts", "raw rows", "generate", "parse", "build", "incremental", "nothing new",
+                       "behavioral", "reference", "ratio", "peak MiB", "file MiB", "ok"):
             table.add_column(column, justify="right")
         for r in report["scales"]:
             table.add_row(f"{r['contacts']:,}", f"{r['raw_rows_total']:,}", str(r["generate_seconds"]), str(r["parse_seconds"]),
-                          str(r["build_seconds"]), str(r["incremental_build_seconds"]), str(r["behavioral_models_seconds"]),
+                          str(r["build_seconds"]), str(r["incremental_build_seconds"]),
+                          str(r.get("rebuild_nothing_new_seconds", "-")), str(r["behavioral_models_seconds"]),
                           str(r["reference_query_seconds"]), str(r["behavioral_to_reference_ratio"]),
                           f"{r['peak_rss_mib']:,}", str(r["warehouse_mib"]), str(r["build_ok"]))
         console.print(table)

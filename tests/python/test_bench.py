@@ -28,7 +28,8 @@ def test_bench_reports_every_figure(tmp_path):
     assert len(scale["behavioral_models_samples"]) == len(scale["reference_query_samples"]) == 2
     for key in ("generate_seconds", "parse_seconds", "build_seconds", "behavioral_models_seconds",
                 "reference_query_seconds", "incremental_build_seconds", "appended_event_rows", "peak_rss_mib",
-                "warehouse_mib"):
+                "warehouse_mib", "rebuild_nothing_new_seconds", "event_models_seconds_in_build",
+                "event_models_seconds_incremental"):
         assert scale[key] > 0, key
     assert {"staging", "intermediate", "marts", "data tests"} <= set(scale["layer_seconds"])
     assert scale["raw_rows"]["product.tracks"] > 1000
