@@ -362,8 +362,9 @@ def markdown(report: dict) -> str:
         "request. The same `dbt build --selector daily_full` then runs for the new as_of_date: incremental models",
         "screen only the new deliveries and recompute only the contacts whose events changed. Every build is dated",
         "through SEGMENTS_AS_OF_DATE, as the README's daily job is, so none of them re-parses the project.",
-        "`same build again, nothing new` runs that build once more with no new data: the cost of a daily run at",
-        "this scale that no incremental model can remove (every other model rebuilt for the date, every data test).",
+        "`same build again, nothing new` runs that build once more with no new data: what a daily run costs at",
+        "this scale when there is nothing to add (every other model rebuilt for the date, every data test, and the",
+        "incremental models' own checks: the lookback window re-screened, the per-contact fingerprints compared).",
         "`event models` sums the node times of " + ", ".join(f"`{name}`" for name in EVENT_MODELS) + " in the",
         "full and in the incremental build (nodes run in parallel, so these are not wall-clock shares).",
     ]
