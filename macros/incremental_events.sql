@@ -14,14 +14,11 @@
     Whole groups are re-screened, so the first-received delivery wins across batches exactly as in a full build.
     Emits a boolean condition on the raw source's columns; only valid inside `is_incremental()`, in a model whose
     `erased_ids` CTE (erased_event_ids_cte) comes before it.
-    The group key is written coalesce(trim(id), ''), which equals the stored dedup_key,
-    coalesce(blank_to_null(id), ''), with one trim instead of two: it is computed for every raw row of the table
-    (1.4 s instead of 2.3 s over 26M raw tracks).
+    The group key is event_dedup_key(), the expression the base models store as dedup_key.
 -#}
 {% macro event_batch_condition(raw_relation) -%}
-    {%- set group_key = "coalesce(trim(cast(id as " ~ dbt.type_string() ~ ")), '')" -%}
-    {{ group_key }} in (
-        select {{ group_key }} as dedup_key
+    {{ event_dedup_key() }} in (
+        select {{ event_dedup_key() }} as dedup_key
         from {{ raw_relation }}
         where
             uuid_ts is null
@@ -45,6 +42,16 @@
             )
     )
     or exists (select 1 from {{ this }} where coalesce(screened_with, '') <> {{ event_screening_rules() }})
+{%- endmacro %}
+
+{#-
+    The key of a dedup group of raw event rows (deliveries of one message id): the id trimmed, '' for a blank or
+    missing id (those rows form one group). Stored by the event base models as dedup_key and compared by
+    event_batch_condition() over every raw row, so it is written with one trim (the same value as
+    coalesce(blank_to_null(id), ''), which trims twice: 1.4 s instead of 2.3 s over 26M raw tracks).
+-#}
+{% macro event_dedup_key(column='id') -%}
+    coalesce(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
 {#- The cleaning vars a stored event row was screened under, as a text literal. -#}

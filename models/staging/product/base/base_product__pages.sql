@@ -21,7 +21,7 @@ typed as (
     select
         is_erased,
         {{ blank_to_null('id') }} as event_id,
-        coalesce({{ blank_to_null('id') }}, '') as dedup_key,
+        {{ event_dedup_key() }} as dedup_key,
         {{ event_screening_rules() }} as screened_with,
         {{ unless_erased(blank_to_null('user_id')) }} as user_id,
         {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
