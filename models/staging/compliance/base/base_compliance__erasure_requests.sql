@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('compliance', 'erasure_requests') }}
+    select * from {{ raw_relation('erasure_requests') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
+    select * from {{ raw_relation('contacts') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'orders') }}
+    select * from {{ raw_relation('orders') }}
 
 ),
 

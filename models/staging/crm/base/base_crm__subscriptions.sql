@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'subscriptions') }}
+    select * from {{ raw_relation('subscriptions') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'tickets') }}
+    select * from {{ raw_relation('tickets') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('product', 'identifies') }}
+    select * from {{ raw_relation('identifies') }}
 
 ),
 

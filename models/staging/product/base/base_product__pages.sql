@@ -4,17 +4,17 @@ with
 
 source as (
 
-    select * from {{ source('product', 'pages') }}
+    select * from {{ raw_relation('pages') }}
     {% if is_incremental() %}
         -- only the dedup groups this run must re-screen (macros/incremental_events.sql)
-        where {{ event_batch_condition(source('product', 'pages')) }}
+        where {{ event_batch_condition(raw_relation('pages')) }}
     {% endif %}
 
 ),
 
 {{ erased_event_flag_ctes() }},
 
-{{ event_context_ctes(source('product', 'pages')) }},
+{{ event_context_ctes(raw_relation('pages')) }},
 
 typed as (
 

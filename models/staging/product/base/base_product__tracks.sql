@@ -4,17 +4,17 @@ with
 
 source as (
 
-    select * from {{ source('product', 'tracks') }}
+    select * from {{ raw_relation('tracks') }}
     {% if is_incremental() %}
         -- only the dedup groups this run must re-screen (macros/incremental_events.sql)
-        where {{ event_batch_condition(source('product', 'tracks')) }}
+        where {{ event_batch_condition(raw_relation('tracks')) }}
     {% endif %}
 
 ),
 
 {{ erased_event_flag_ctes() }},
 
-{{ event_context_ctes(source('product', 'tracks')) }},
+{{ event_context_ctes(raw_relation('tracks')) }},
 
 typed as (
 

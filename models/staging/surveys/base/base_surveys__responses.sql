@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('surveys', 'responses') }}
+    select * from {{ raw_relation('responses') }}
 
 ),
 
