@@ -17,7 +17,8 @@
                 and not (node.source_name in ['crm', 'product', 'surveys', 'compliance'] and raw_table_is_absent(node.name)) %}
             {% set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.identifier) %}
             {% if relation is none %}
-                {% do problems.append("missing table " ~ node.schema ~ "." ~ node.identifier ~ " (source '" ~ node.source_name ~ "." ~ node.name ~ "')") %}
+                {% do problems.append("missing table " ~ node.schema ~ "." ~ node.identifier ~ " (source '" ~ node.source_name ~ "." ~ node.name ~ "')"
+                    ~ (", or declare it absent (var absent_raw_tables)" if node.source_name in ['crm', 'product', 'surveys'] and node.name not in required_raw_tables() else "")) %}
             {% else %}
                 {% set actual = adapter.get_columns_in_relation(relation) %}
                 {% set present = actual | map(attribute='name') | map('lower') | list %}

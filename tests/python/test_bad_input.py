@@ -11,13 +11,14 @@ from conftest import AS_OF, run_cli, run_dbt
 
 def test_dbt_names_missing_raw_column(warehouse_copy, tmp_path):
     with duckdb.connect(str(warehouse_copy)) as con:
-        con.execute("alter table raw_crm.contacts drop column lifecycle_stage")
+        con.execute("alter table raw_crm.contacts drop column email")
         con.execute("drop table raw_product.pages")
     result = run_dbt(["run", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "table raw_crm.contacts lacks column(s): lifecycle_stage" in output
+    assert "table raw_crm.contacts lacks column(s): email" in output
     assert "missing table raw_product.pages" in output
+    assert "or declare it absent (var absent_raw_tables)" in output
     assert "Traceback" not in output
 
 
