@@ -159,7 +159,10 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
 @main.command("load-postgres")
 @_duckdb_path_option
 @click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
-def load_postgres_command(duckdb_path, project_dir) -> None:
+@click.option("--schema", "schemas", multiple=True,
+              help="Copy every table of this DuckDB schema as it is (a loader's tables, for a source adapter) instead "
+                   "of the contract's raw tables. Repeatable.")
+def load_postgres_command(duckdb_path, project_dir, schemas) -> None:
     """Copy every raw table from the DuckDB file into Postgres (COPY), for `dbt build --target postgres`.
 
     Connection from SEGMENTS_PG_HOST, SEGMENTS_PG_PORT, SEGMENTS_PG_USER, SEGMENTS_PG_PASSWORD,
@@ -172,7 +175,7 @@ def load_postgres_command(duckdb_path, project_dir) -> None:
     started = time.perf_counter()
     try:
         settings = ConnectionSettings.from_env()
-        copied = load_postgres(duckdb_path, project_dir, settings)
+        copied = load_postgres(duckdb_path, project_dir, settings, schemas=list(schemas) or None)
     except (PostgresError, FileNotFoundError) as error:
         _fail(error)
     table = Table(title=f"Copied from {duckdb_path} to Postgres {settings.describe()}")

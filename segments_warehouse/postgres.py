@@ -215,9 +215,28 @@ def _check_against_contract(con, contract: list[RawTable]) -> list[tuple[RawTabl
     return found
 
 
+def _schema_tables(con, schemas: list[str]) -> list[tuple[RawTable, list[tuple[str, str]]]]:
+    """Every table of the given DuckDB schemas, as a loader landed them (an adapter's raw tables: their shape is
+    the loader's, checked by dbt's run-start check, not by the project's contract)."""
+    found, problems = [], []
+    for schema in schemas:
+        names = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
+            "order by table_name", [schema]).fetchall()]
+        if not names:
+            problems.append(f"schema {schema} has no table")
+        for name in names:
+            table = RawTable(schema, schema, name, (), ())
+            found.append((table, _duckdb_columns(con, table)))
+    if problems:
+        raise PostgresError("Nothing to copy:\n  - " + "\n  - ".join(problems))
+    return found
+
+
 def load_postgres(duckdb_path: str | Path, project_dir: str | Path = ".", settings: ConnectionSettings | None = None,
-                  progress=None) -> list[CopiedTable]:
-    """Copy every raw table of the contract from the DuckDB file into Postgres; returns rows per table."""
+                  progress=None, schemas: list[str] | None = None) -> list[CopiedTable]:
+    """Copy every raw table of the contract from the DuckDB file into Postgres, or, given `schemas`, every table of
+    those schemas (a loader's own tables, read by a source adapter); returns rows per table."""
     psycopg2 = _psycopg2()
 
     if not Path(duckdb_path).exists():
@@ -229,7 +248,7 @@ def load_postgres(duckdb_path: str | Path, project_dir: str | Path = ".", settin
         raise PostgresError(f"cannot open {duckdb_path}: {str(error).splitlines()[0]}") from None
     with source:
         source.execute("set TimeZone = 'UTC'")
-        found = _check_against_contract(source, contract)
+        found = _schema_tables(source, schemas) if schemas else _check_against_contract(source, contract)
         connection = connect(settings)
         copied: list[CopiedTable] = []
         try:

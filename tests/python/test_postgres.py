@@ -190,3 +190,26 @@ def test_copy_keeps_nulls_empty_strings_odd_text_exact_doubles_and_types(local_p
     assert types["employee_count"] == "bigint" and types["annual_revenue"] == "double precision"
     assert types["is_deleted"] == "boolean" and types["_loaded_at"] == "timestamp without time zone"
     assert types["updated_at"] == "text"
+
+
+def test_a_loaders_own_schemas_are_copied_whole(local_postgres, tmp_path):
+    """`load_postgres(schemas=...)`: every table of a loader's schema, as it is (for a source adapter); an empty or
+    missing schema is named, nothing is copied."""
+    path = tmp_path / "loader.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema hubspot")
+        con.execute("create table hubspot.contact as select 101::bigint as id, 'P1@Example.com ' as property_email, "
+                    "false as _fivetran_deleted, timestamp '2026-10-01 12:00:00' as _fivetran_synced")
+        con.execute("create table hubspot.company as select 7::bigint as id, 'Acme' as property_name")
+        con.execute("create schema empty_loader")
+    copied = load_postgres(path, PROJECT_DIR, local_postgres, schemas=["hubspot"])
+    assert {c.table.qualified: (c.rows, c.columns) for c in copied} == {"hubspot.company": (1, 2), "hubspot.contact": (1, 4)}
+    connection = connect(local_postgres)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("select id, property_email, _fivetran_deleted, _fivetran_synced from hubspot.contact")
+            assert cursor.fetchall() == [(101, "P1@Example.com ", False, dt.datetime(2026, 10, 1, 12, 0))]
+    finally:
+        connection.close()
+    with pytest.raises(PostgresError, match="schema empty_loader has no table"):
+        load_postgres(path, PROJECT_DIR, local_postgres, schemas=["empty_loader"])
