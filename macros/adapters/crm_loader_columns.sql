@@ -4,15 +4,16 @@
 -#}
 
 {#- A loader column by name (quoted as the table spells it), or null of `type` when the table lacks it: loaders
-    write a property column only once some record had a value. Resolved in execute mode only. -#}
-{% macro crm_loader_column(relation, column_name, type='string') -%}
+    write a property column only once some record had a value. Resolved in execute mode only. `qualifier`
+    prefixes the column with a table alias where a join makes the bare name ambiguous. -#}
+{% macro crm_loader_column(relation, column_name, type='string', qualifier=none) -%}
     {%- set null_value = 'cast(null as ' ~ (dbt.type_string() if type == 'string' else contract_column_type(type)) ~ ')' -%}
     {%- if not execute -%}
         {{ return(null_value) }}
     {%- endif -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
         {%- if column.name | lower == column_name | lower -%}
-            {{ return(adapter.quote(column.name)) }}
+            {{ return((qualifier ~ '.' if qualifier else '') ~ adapter.quote(column.name)) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(null_value) }}
@@ -72,8 +73,8 @@
 {%- endmacro %}
 
 {#- A loader boolean column that may be missing (Fivetran's _fivetran_deleted, is_deleted): false when null. -#}
-{% macro crm_flag(relation, column_name) -%}
-    coalesce(cast({{ crm_loader_column(relation, column_name, 'boolean') }} as {{ dbt.type_boolean() }}), false)
+{% macro crm_flag(relation, column_name, qualifier=none) -%}
+    coalesce(cast({{ crm_loader_column(relation, column_name, 'boolean', qualifier) }} as {{ dbt.type_boolean() }}), false)
 {%- endmacro %}
 
 {#-
