@@ -14,7 +14,7 @@
 {#- CRM contact ids any version of which carries an erased email. -#}
 {% macro erased_contact_ids() -%}
     select distinct {{ blank_to_null('id') }} as contact_id
-    from {{ source('crm', 'contacts') }}
+    from {{ raw_relation('contacts') }}
     where {{ normalize_email('email') }} in ({{ erased_emails() }})
         and {{ blank_to_null('id') }} is not null
 {%- endmacro %}
