@@ -102,6 +102,7 @@ class GateReport:
     thresholds: dict
     metrics: list[tuple] = field(default_factory=list)  # (kind, name, value, total): what a publish records
     accepted_now: bool = False
+    warning: str | None = None
 
     @property
     def blocked(self) -> list[Check]:
@@ -328,14 +329,18 @@ def record_published(working_path: str | Path, report: GateReport) -> None:
     import duckdb
 
     published_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    with duckdb.connect(str(working_path)) as con:
-        con.execute(f"create schema if not exists {STATE_SCHEMA}")
-        con.execute("begin transaction")
-        con.execute(f"create or replace table {BASELINE} (kind varchar not null, name varchar not null, "
-                    "value double not null, total double, dbt_invocation_id varchar, published_at timestamp not null)")
-        con.executemany(f"insert into {BASELINE} values (?, ?, ?, ?, ?, ?)",
-                        [(*metric, report.invocation_id, published_at) for metric in report.metrics])
-        con.execute("commit")
+    try:
+        with duckdb.connect(str(working_path)) as con:
+            con.execute(f"create schema if not exists {STATE_SCHEMA}")
+            con.execute("begin transaction")
+            con.execute(f"create or replace table {BASELINE} (kind varchar not null, name varchar not null, "
+                        "value double not null, total double, dbt_invocation_id varchar, published_at timestamp not null)")
+            con.executemany(f"insert into {BASELINE} values (?, ?, ?, ?, ?, ?)",
+                            [(*metric, report.invocation_id, published_at) for metric in report.metrics])
+            con.execute("commit")
+    except duckdb.Error as error:  # published all the same: the next release compares with the publish before
+        report.warning = (f"published, but its numbers could not be kept for the gates ({str(error).splitlines()[0]}): "
+                          "the next publish and export compare with the publish before this one")
 
 
 # --- output -----------------------------------------------------------------------------------------------------
@@ -375,6 +380,8 @@ def print_passed(console, report: GateReport | None, accept_change: str | None) 
     if report is None:  # nothing to export: the gates did not run
         return
     console.print(render(report))
+    if report.warning:
+        console.print(f"[yellow]warning:[/yellow] {report.warning}")
     if accept_change is not None and not report.accepted_now:
         console.print("--accept-change: every gate passed, nothing to accept; nothing recorded")
 

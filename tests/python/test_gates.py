@@ -24,6 +24,14 @@ from conftest import AS_OF, run_cli, run_dbt, run_validate
 from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, load_thresholds
 
 
+def fresh_copy(source, path):
+    """A private copy of the session's warehouse without the gates' record of an earlier publish from it."""
+    shutil.copy(source, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("drop schema if exists gates cascade")
+        con.execute("drop table if exists data_quality.gate_acknowledgements")
+
+
 def files(out_dir):
     return sorted(p for p in out_dir.iterdir() if not p.name.startswith(".")) if out_dir.exists() else []
 
@@ -47,7 +55,7 @@ def broken_build(built_warehouse, tmp_path_factory):
     order pointing at a contact id the CRM does not have; rebuilt from raw."""
     workdir = tmp_path_factory.mktemp("broken")
     path = workdir / "broken.duckdb"
-    shutil.copy(built_warehouse.path, path)
+    fresh_copy(built_warehouse.path, path)
     with duckdb.connect(str(path)) as con:
         con.execute("update raw_product.tracks set timestamp = strftime(received_at, '%d/%m/%Y %H:%M')")
         con.execute("update raw_crm.orders set contact_id = 'gone_' || contact_id")
@@ -117,7 +125,7 @@ def test_every_order_orphaned_blocks_publish_and_export(broken_build):
 
 def test_demo_like_data_passes_then_a_doubled_segment_is_blocked_until_accepted(built_warehouse, tmp_path):
     path = tmp_path / "warehouse.duckdb"
-    shutil.copy(built_warehouse.path, path)
+    fresh_copy(built_warehouse.path, path)
     run_results = tmp_path / "run_results.json"
     shutil.copy(built_warehouse.workdir / "target" / "run_results.json", run_results)
     invocation = json.loads(run_results.read_text())["metadata"]["invocation_id"]
