@@ -200,7 +200,7 @@ def _change_check(kind, name, before, after, limits, has_baseline) -> Check:
     before = before or 0.0
     delta = after - before
     relative = abs(delta) / before if before else math.inf
-    change = f"{delta:+,.0f}, {'new' if not before else f'{delta / before * 100:+.0f}%'}"
+    change = f"{delta:+,.0f}" + ("" if not (before or delta) else f", {'new' if not before else f'{delta / before * 100:+.0f}%'}")
     too_far = abs(delta) > limits["gate_min_absolute_change"] and relative > limits["gate_max_relative_change"]
     note = (f"changed by more than {limits['gate_max_relative_change'] * 100:g}% and {limits['gate_min_absolute_change']:,} rows "
             "since the last publish" if too_far else "within the thresholds")
@@ -293,7 +293,8 @@ def check_release(working_path: str | Path, command: str, run_results: str | Pat
     try:
         con = duckdb.connect(str(working_path))
     except duckdb.IOException as error:
-        raise GateError(f"cannot open {working_path}: {str(error).splitlines()[0]}") from None
+        raise GateError(f"cannot open {working_path} for the gates (is a dbt build or another client writing it?): "
+                        f"{str(error).splitlines()[0]}") from None
     try:
         metrics = measure(con)
         baseline, baseline_text = _baseline(con)
@@ -383,7 +384,7 @@ def print_passed(console, report: GateReport | None, accept_change: str | None) 
     if report.warning:
         console.print(f"[yellow]warning:[/yellow] {report.warning}")
     if accept_change is not None and not report.accepted_now:
-        console.print("--accept-change: every gate passed, nothing to accept; nothing recorded")
+        console.print("--accept-change: no check blocked this build (or each was accepted before); nothing recorded")
 
 
 def accept_change_option(function):

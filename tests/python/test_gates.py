@@ -21,7 +21,7 @@ import duckdb
 import pytest
 
 from conftest import AS_OF, run_cli, run_dbt, run_validate
-from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, load_thresholds
+from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, evaluate, load_thresholds
 
 
 def fresh_copy(source, path):
@@ -207,3 +207,38 @@ def test_thresholds_come_from_the_project_then_the_run_vars(tmp_path):
     assert load_thresholds(results)["gate_max_relative_change"] == 2
     with pytest.raises(Exception, match="gate_max_orphan_share is a share"):
         load_thresholds({"args": {"vars": "{gate_max_orphan_share: 5}"}}, tmp_path)
+
+
+def test_change_and_orphan_limits_at_their_boundaries():
+    limits = dict(DEFAULTS)  # 50% and 100 rows; orphans 50%, +10 points, at least 100 orphaned
+    published = [("segment", "behavioral/active", 1000.0, None), ("segment", "behavioral/new", 150.0, None),
+                 ("volume", "crm.orders", 200.0, None), ("orphans", "orders", 100.0, 1000.0)]
+
+    def statuses(now):
+        return {c.key: (c.status, c.change) for c in evaluate(now, published, limits)}
+
+    # exactly 50% / exactly 100 rows is not beyond the threshold; one more is
+    assert statuses([("segment", "behavioral/active", 1500.0, None), ("segment", "behavioral/new", 50.0, None),
+                     ("volume", "crm.orders", 300.0, None), ("orphans", "orders", 200.0, 1000.0)]) == {
+        "segment:behavioral/active": ("pass", "+500, +50%"),
+        "segment:behavioral/new": ("pass", "-100, -67%"),  # 67% but only 100 rows: small segments do not flap
+        "volume:crm.orders": ("pass", "+100, +50%"),
+        "orphans:orders linking to no contact": ("pass", "+10.0 points"),
+    }
+    assert statuses([("segment", "behavioral/active", 1501.0, None), ("segment", "behavioral/new", 49.0, None),
+                     ("segment", "behavioral/dormant", 101.0, None), ("volume", "crm.orders", 301.0, None),
+                     ("orphans", "orders", 201.0, 1000.0)]) == {
+        "segment:behavioral/active": ("blocked", "+501, +50%"),
+        "segment:behavioral/new": ("blocked", "-101, -67%"),
+        "segment:behavioral/dormant": ("blocked", "+101, new"),  # a segment that appears counts from 0
+        "volume:crm.orders": ("blocked", "+101, +50%"),
+        "orphans:orders linking to no contact": ("blocked", "+10.1 points"),
+    }
+    # a segment that disappears counts to 0; no published build: only the orphan limit, above 50% with >= 100 rows
+    assert statuses([("segment", "behavioral/active", 1000.0, None), ("volume", "crm.orders", 200.0, None),
+                     ("orphans", "orders", 100.0, 1000.0)])["segment:behavioral/new"] == ("blocked", "-150, -100%")
+    first = {c.key: c.status for c in evaluate([("segment", "behavioral/active", 5.0, None),
+                                                ("orphans", "orders", 99.0, 99.0), ("orphans", "events", 101.0, 200.0)],
+                                               None, limits)}
+    assert first == {"segment:behavioral/active": "pass", "orphans:orders linking to no contact": "pass",
+                     "orphans:events linking to no contact": "blocked"}
