@@ -26,6 +26,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .gates import accept_change_option
+
 # soft_wrap: messages are never broken across lines (logs and tests read them whole); tables get a wide
 # canvas when written to a log instead of a terminal, so no column is truncated
 console = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 200)
@@ -281,14 +283,23 @@ def compare_command(duckdb_path, manifest_path, against_spark) -> None:
 @click.option("--to", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the CRM import file.")
 @click.option("--format", "fmt", type=click.Choice(["hubspot", "csv", "parquet"]), default="hubspot", show_default=True)
 @_duckdb_path_option
-def export_command(out_dir, fmt, duckdb_path) -> None:
-    """Export the contacts whose segment properties changed since the last export, then mark them synced."""
+@click.option("--run-results", default="target/run_results.json", show_default=True,
+              help="The dbt run being exported (its invocation id keys an --accept-change).")
+@accept_change_option
+def export_command(out_dir, fmt, duckdb_path, run_results, accept_change) -> None:
+    """Export the contacts whose segment properties changed since the last export, then mark them synced.
+
+    Blocked (exit 1, nothing written) when the gates find the build too far from the last published one."""
     from .export import ExportError, export_changes
+    from .gates import GateError, GatesBlocked, print_blocked, print_passed
 
     try:
-        result = export_changes(duckdb_path, out_dir, fmt)
-    except ExportError as error:
+        result = export_changes(duckdb_path, out_dir, fmt, run_results, accept_change)
+    except GatesBlocked as blocked:
+        print_blocked(console, blocked, "not exported")
+    except (ExportError, GateError) as error:
         _fail(error)
+    print_passed(console, result.gates, accept_change)
     if result.rows == 0:
         console.print("Nothing changed since the last export; no file written.")
     else:
@@ -384,15 +395,21 @@ def validate_command(duckdb_path, docs_dir, record_path, run_results, project_di
               help="Publish only if this dbt run passed entirely.")
 @click.option("--validation", "validation_record", default="target/validation_results.json", show_default=True,
               help="Publish only if `segments validate` passed on this warehouse after this dbt run.")
-def publish_command(duckdb_path, published_path, run_results, validation_record) -> None:
-    """Atomically publish the marts to the file BI tools read, only after a fully green run and validation."""
+@accept_change_option
+def publish_command(duckdb_path, published_path, run_results, validation_record, accept_change) -> None:
+    """Atomically publish the marts to the file BI tools read, only after a fully green run and validation, and
+    when the gates find the build close enough to the last published one."""
+    from .gates import GateError, GatesBlocked, print_blocked, print_passed
     from .publish import PublishRefused, publish
 
     try:
-        result = publish(duckdb_path, published_path, run_results, validation_record)
-    except PublishRefused as error:
+        result = publish(duckdb_path, published_path, run_results, validation_record, accept_change)
+    except GatesBlocked as blocked:
+        print_blocked(console, blocked, "not published")
+    except (PublishRefused, GateError) as error:
         console.print(f"[red]not published:[/red] {error}")
         sys.exit(1)
+    print_passed(console, result.gates, accept_change)
     console.print(f"Published {len(result.tables)} tables to {result.path}")
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from .gates import check_release
+
 FORMATS = ("hubspot", "csv", "parquet")
 CHANGES = "reverse_etl.rev_etl__crm_contacts_changes"
 STATE = "reverse_etl.sync_state"
@@ -29,6 +31,7 @@ class ExportError(Exception):
 class ExportResult:
     rows: int
     path: Path | None
+    gates: object = None  # the gates' report (segments_warehouse/gates.py)
 
 
 def _columns(con) -> list[str]:
@@ -60,7 +63,8 @@ def _crash_point() -> None:
         os._exit(70)  # as abrupt as a killed process: no cleanup, no except blocks
 
 
-def export_changes(duckdb_path: str, out_dir: str, fmt: str = "hubspot") -> ExportResult:
+def export_changes(duckdb_path: str, out_dir: str, fmt: str = "hubspot", run_results: str | None = None,
+                   accept_change: str | None = None) -> ExportResult:
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if not Path(duckdb_path).exists():
@@ -77,6 +81,7 @@ def export_changes(duckdb_path: str, out_dir: str, fmt: str = "hubspot") -> Expo
         rows = con.execute(f"select {', '.join(exported)}, properties_hash from {CHANGES} order by email").fetchall()
         if not rows:
             return ExportResult(0, None)
+        gates = check_release(duckdb_path, "export", run_results, accept_change)  # raises GatesBlocked: no file
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         suffix = "parquet" if fmt == "parquet" else "csv"
         final = out / f"crm_contacts_{fmt}_{stamp}.{suffix}"
@@ -95,6 +100,6 @@ def export_changes(duckdb_path: str, out_dir: str, fmt: str = "hubspot") -> Expo
             [synced_at, final.name],
         )
         con.execute("commit")
-        return ExportResult(len(rows), final)
+        return ExportResult(len(rows), final, gates)
     finally:
         con.close()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from .gates import check_release, record_published
+
 PUBLISHED_SCHEMAS = ("marts", "data_quality", "reverse_etl")
 SKIPPED = {("reverse_etl", "sync_state")}  # the exporter's own state stays with the working warehouse
 
@@ -30,6 +32,7 @@ class PublishRefused(Exception):
 class PublishResult:
     path: Path
     tables: list[str]
+    gates: object = None  # the gates' report (segments_warehouse/gates.py)
 
 
 def check_run_results(path: str | Path) -> None:
@@ -69,7 +72,7 @@ def _quote(name: str) -> str:
 
 
 def publish(working_path: str | Path, published_path: str | Path, run_results: str | Path | None = None,
-            validation_record: str | Path | None = None) -> PublishResult:
+            validation_record: str | Path | None = None, accept_change: str | None = None) -> PublishResult:
     """validation_record None skips the Great Expectations gate (library use only; the CLI always requires it)."""
     if run_results is not None:
         check_run_results(run_results)
@@ -78,6 +81,7 @@ def publish(working_path: str | Path, published_path: str | Path, run_results: s
         raise PublishRefused(f"no working warehouse at {working}: run dbt build first")
     if validation_record is not None:
         check_validation(validation_record, working, run_results)
+    gates = check_release(working, "publish", run_results, accept_change)  # raises GatesBlocked: nothing published
     published.parent.mkdir(parents=True, exist_ok=True)
     temporary = published.with_name(f".{published.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
@@ -118,4 +122,5 @@ def publish(working_path: str | Path, published_path: str | Path, run_results: s
         os.fsync(directory)
     finally:
         os.close(directory)
-    return PublishResult(published, [f"{schema}.{table}" for schema, table in tables])
+    record_published(working, gates)
+    return PublishResult(published, [f"{schema}.{table}" for schema, table in tables], gates)
