@@ -144,14 +144,16 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
     from .load import ContractError, load_directory
 
     try:
-        loaded = load_directory(source_dir, duckdb_path, project_dir)
+        result = load_directory(source_dir, duckdb_path, project_dir)
     except (ContractError, FileNotFoundError) as error:
         _fail(error)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
     table = Table(title=f"Loaded into {duckdb_path}")
     table.add_column("raw table")
     table.add_column("file")
     table.add_column("rows", justify="right")
-    for item in loaded:
+    for item in result.tables:
         table.add_row(item.table.qualified, str(item.path), f"{item.rows:,}")
     console.print(table)
 
