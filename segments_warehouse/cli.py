@@ -53,7 +53,22 @@ def _today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """`segments --help` lists each command with its whole first paragraph, wrapped, instead of click's 45
+    characters cut off with '...'."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 def main() -> None:
     """Customer-segmentation warehouse: generate or load raw data, then build it with dbt."""
 
@@ -288,6 +303,9 @@ def export_command(out_dir, fmt, duckdb_path) -> None:
         result = export_changes(duckdb_path, out_dir, fmt)
     except ExportError as error:
         _fail(error)
+    for delivered in result.reconciled or []:
+        console.print(f"{delivered} was delivered by an export that was stopped before recording it: its rows are now "
+                      "marked synced and not exported again")
     if result.rows == 0:
         console.print("Nothing changed since the last export; no file written.")
     else:
