@@ -173,6 +173,10 @@ def test_first_run_texts(tmp_path):
     made = subprocess.run(["make", "--no-print-directory", "help"], cwd=PROJECT_DIR, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     assert "$(DEMO_CONTACTS)" not in made.stdout and "generate demo data (10000 contacts)" in made.stdout
+    # docs never write the build's run_results.json, and say how to open the site
+    docs = subprocess.run(["make", "--no-print-directory", "-n", "docs"], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert "dbt docs generate --vars '{}' --target-path target/docs" in docs.stdout
+    assert "dbt docs serve --target-path target/docs --host 127.0.0.1" in docs.stdout
     helped = CliRunner().invoke(main, ["--help"], terminal_width=100)
     assert helped.exit_code == 0
     commands = helped.output.split("Commands:")[1]
