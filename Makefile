@@ -23,18 +23,32 @@ DBT_VARS ?= {}
 .PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest lint fmt docs clean
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
+		| awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	@echo "Installing into $(VENV): pinned dependencies (dbt, DuckDB, Great Expectations...), about a minute on a fresh machine"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar off -e '.[dev]'
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the project with its pinned dependencies
 
-demo: install generate build validate publish ## Install, generate demo data ($(DEMO_CONTACTS) contacts), dbt build, validate, publish for BI
+# One step line each, so a first run shows where it is (the install is the long silent part otherwise)
+demo: ## Install, generate demo data ($(DEMO_CONTACTS) contacts), dbt build, validate, publish for BI
+	@echo "[1/5] install: .venv with the pinned dependencies"
+	@$(MAKE) --no-print-directory install AS_OF=$(AS_OF)
+	@echo "[2/5] generate: $(DEMO_CONTACTS) contacts of dirty raw data as of $(AS_OF)"
+	@$(MAKE) --no-print-directory generate AS_OF=$(AS_OF)
+	@echo "[3/5] build: dbt build (seeds, models, unit and data tests)"
+	@$(MAKE) --no-print-directory build AS_OF=$(AS_OF)
+	@echo "[4/5] validate: Great Expectations on the marts"
+	@$(MAKE) --no-print-directory validate AS_OF=$(AS_OF)
+	@echo "[5/5] publish: the file BI reads, warehouse/published/segments.duckdb"
+	@$(MAKE) --no-print-directory publish AS_OF=$(AS_OF)
+	@echo "Done. Open the published file read-only: .venv/bin/python -c \"import duckdb; print(duckdb.connect('warehouse/published/segments.duckdb', read_only=True).sql('select * from marts.agg_segment_summary limit 20'))\""
 
 generate: install ## Generate demo raw data into the DuckDB file
 	$(BIN)/segments generate --contacts $(DEMO_CONTACTS) --seed $(SEED) --as-of $(AS_OF)
@@ -82,9 +96,13 @@ fmt: install ## Fix what sqlfluff can fix
 	@mkdir -p target
 	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff fix models macros tests
 
-docs: install ## Generate the dbt docs site into target/
+# Its own target path: docs generate writes run_results.json too, and must never replace the build's, which
+# `segments validate` and `segments publish` check
+DOCS_TARGET := target/docs
+docs: install ## Generate the dbt docs site into target/docs and say how to open it
 	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
-	SEGMENTS_AS_OF_DATE=$(AS_OF) $(BIN)/dbt docs generate --vars '$(DBT_VARS)'
+	SEGMENTS_AS_OF_DATE=$(AS_OF) $(BIN)/dbt docs generate --vars '$(DBT_VARS)' --target-path $(DOCS_TARGET)
+	@echo "Docs site in $(DOCS_TARGET). Open it with: $(BIN)/dbt docs serve --target-path $(DOCS_TARGET) --host 127.0.0.1 --port 8080"
 
 clean: ## Remove build output and the local warehouse (keeps .venv)
 	rm -rf target logs warehouse .pytest_cache

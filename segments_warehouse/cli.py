@@ -55,7 +55,22 @@ def _today_utc() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """`segments --help` lists each command with its whole first paragraph, wrapped, instead of click's 45
+    characters cut off with '...'."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 def main() -> None:
     """Customer-segmentation warehouse: generate or load raw data, then build it with dbt."""
 
@@ -146,14 +161,16 @@ def load_command(source_dir, duckdb_path, project_dir) -> None:
     from .load import ContractError, load_directory
 
     try:
-        loaded = load_directory(source_dir, duckdb_path, project_dir)
+        result = load_directory(source_dir, duckdb_path, project_dir)
     except (ContractError, FileNotFoundError) as error:
         _fail(error)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
     table = Table(title=f"Loaded into {duckdb_path}")
     table.add_column("raw table")
     table.add_column("file")
     table.add_column("rows", justify="right")
-    for item in loaded:
+    for item in result.tables:
         table.add_row(item.table.qualified, str(item.path), f"{item.rows:,}")
     console.print(table)
 
@@ -300,6 +317,9 @@ def export_command(out_dir, fmt, duckdb_path, run_results, accept_change) -> Non
     except (ExportError, GateError) as error:
         _fail(error)
     print_passed(console, result.gates, accept_change)
+    for delivered in result.reconciled or []:
+        console.print(f"{delivered} was delivered by an export that was stopped before recording it: its rows are now "
+                      "marked synced and not exported again")
     if result.rows == 0:
         console.print("Nothing changed since the last export; no file written.")
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-PUBLISHED_SCHEMAS = ("marts", "reverse_etl", "data_quality")
+from .publish import PUBLISHED_SCHEMAS, SKIPPED
 
 
 @dataclass
@@ -26,13 +26,30 @@ class RunSummary:
         return not self.failures
 
 
+def _command_title(args: dict) -> str:
+    """`dbt build --selector daily_full`, not the first three words (`dbt build --vars`): the command and the
+    options that say what was run, without values such as --vars JSON or paths."""
+    which = args.get("which")
+    if not which:
+        return " ".join(args.get("invocation_command", "dbt").split()[:2])
+    words = ["dbt", which]
+    for option in ("select", "exclude"):
+        if args.get(option):
+            words.append(f"--{option} {' '.join(args[option])}")
+    if args.get("selector"):
+        words.append(f"--selector {args['selector']}")
+    if args.get("full_refresh"):
+        words.append("--full-refresh")
+    return " ".join(words)
+
+
 def summarize(run_results_path: str | Path, duckdb_path: str | Path | None = None) -> RunSummary:
     path = Path(run_results_path)
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run dbt first (it writes target/run_results.json)")
     results = json.loads(path.read_text(encoding="utf-8"))
     summary = RunSummary(
-        command=" ".join(results.get("args", {}).get("invocation_command", "dbt").split()[:3]),
+        command=_command_title(results.get("args", {})),
         elapsed_seconds=round(results.get("elapsed_time", 0.0), 1),
     )
     timings = []
@@ -52,5 +69,7 @@ def summarize(run_results_path: str | Path, duckdb_path: str | Path | None = Non
                 f"select table_schema, table_name from information_schema.tables where table_schema in ({placeholders}) "
                 "and table_type = 'BASE TABLE' order by 1, 2"
             ).fetchall():
+                if (schema, table) in SKIPPED:  # the exporter's own state is not published
+                    continue
                 summary.mart_rows[f"{schema}.{table}"] = con.execute(f'select count(*) from {schema}."{table}"').fetchone()[0]
     return summary
