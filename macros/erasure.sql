@@ -32,11 +32,11 @@
 {%- endmacro %}
 
 {#-
-    The optional contact_id column of raw erasure_requests (meta optional: a privacy tool that only knows emails
-    does not write it), or a typed null where the table lacks it. Columns are read in execute mode only.
+    The optional contact_id column of the raw erasure requests `relation` (meta optional: a privacy tool that
+    only knows emails does not write it), or a typed null where the table lacks it. Columns are read in execute
+    mode only.
 -#}
-{% macro erasure_request_contact_id() -%}
-    {%- set relation = source('compliance', 'erasure_requests') -%}
+{% macro erasure_request_contact_id(relation) -%}
     {%- set present = [] -%}
     {%- if execute -%}
         {%- set present = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}

@@ -72,6 +72,8 @@ def _prepare(path: str) -> None:
             ("er_nobody_email", "nobody@example.com", None),
             ("er_nobody_id", "  ", "c_nobody"),
             ("er_neither", " \u200b ", None),  # neither email nor contact id: quarantined missing_email
+            ("er_c11_again", "c11@example.com", None),  # the same email again: duplicate_request
+            ("er_c12_again", None, "c12"),  # the same contact id again, without an email: duplicate_request
         ]
         for request_id, email, contact_id in requests:
             con.execute(
@@ -157,7 +159,7 @@ def test_requests_are_kept_or_quarantined_and_unmatched_ones_counted(warehouse):
     quarantined = dict(warehouse.execute(
         "select reason, count(*) from staging.stg_compliance__erasure_requests_quarantined group by reason"
     ).fetchall())
-    assert quarantined == {"missing_email": 1}
+    assert quarantined == {"missing_email": 1, "duplicate_request": 2}
     flagged = dict(warehouse.execute(
         "select reason, row_count from data_quality.fct_data_quality__flagged_records where record_type = 'erasure_request'"
     ).fetchall())

@@ -162,8 +162,9 @@ erased_ids as (
         person_emails.erasure_request_id,
         'email_hash' as id_type,
         {{ dbt.hash('person_emails.email') }} as erased_id,
-        person_emails.email in (select respondents.email from respondents) as is_found
+        respondents.email is not null as is_found
     from person_emails
+    left join respondents on person_emails.email = respondents.email
 
 ),
 

@@ -11,7 +11,7 @@ typed as (
     select
         {{ blank_to_null('id') }} as record_id,
         {{ normalize_email('email') }} as email,
-        {{ erasure_request_contact_id() }} as contact_id,
+        {{ erasure_request_contact_id(source('compliance', 'erasure_requests')) }} as contact_id,
         {{ try_parse_timestamp('requested_at') }} as requested_at,
         cast(_loaded_at as timestamp) as loaded_at
     from source
