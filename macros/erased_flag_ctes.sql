@@ -4,7 +4,8 @@
 -#}
 
 {#-
-    Event tables (tracks, pages, identifies): erased by a user id or anonymous id tied to an erased email.
+    Event tables (tracks, pages, identifies): erased by a user id or anonymous id of an erased person
+    (stg_compliance__erased_people).
     erased_event_ids_cte() comes first in the model, before `source`: an incremental batch reads it too (the stored
     rows of people erased since must be re-screened), and one CTE is computed once where repeating the subquery
     made DuckDB evaluate it once per use. erased_event_flag_ctes() follows `source`.
@@ -32,7 +33,7 @@ flagged_source as (
 )
 {%- endmacro %}
 
-{#- CRM tables keyed by a contact (orders, tickets): erased by the contact id of an erased email. -#}
+{#- CRM tables keyed by a contact (orders, tickets): erased by the contact id of an erased person. -#}
 {% macro erased_contact_flag_ctes() -%}
 erased_contacts as (
 

@@ -1,43 +1,32 @@
 {#-
-    Who must be erased, as subqueries over the raw sources only (staging reads sources, nothing else).
-    A person is erased when their normalized email is in an erasure request; every row that belongs to them
-    is quarantined with reason erasure_requested and carries no id of theirs.
+    Who must be erased, read from the one erasure node (stg_compliance__erased_people): no macro reads a raw
+    source. A person is erased when an erasure request names one of their emails or their contact id; every row
+    that belongs to them is quarantined with reason erasure_requested and carries no id of theirs.
+    `id_type`: contact_id (CRM contact ids), product_id (user ids and anonymous ids) or email_hash (the hash of a
+    normalized email, for survey answers, which carry no contact id); `column`: the name of the id column output.
 -#}
-
-{#- Normalized emails named in erasure requests. -#}
-{% macro erased_emails() -%}
-    select {{ normalize_email('email') }} as email
-    from {{ source('compliance', 'erasure_requests') }}
-    where {{ normalize_email('email') }} is not null
+{% macro erased_people_ids(id_type, column) -%}
+    select erased_people.erased_id as {{ column }}
+    from {{ ref('stg_compliance__erased_people') }} as erased_people
+    where erased_people.id_type = {{ sql_string(id_type) }}
 {%- endmacro %}
 
-{#- CRM contact ids any version of which carries an erased email. -#}
+{#- CRM contact ids of erased people (column contact_id). -#}
 {% macro erased_contact_ids() -%}
-    select distinct {{ blank_to_null('id') }} as contact_id
-    from {{ raw_relation('contacts') }}
-    where {{ normalize_email('email') }} in ({{ erased_emails() }})
-        and {{ blank_to_null('id') }} is not null
+    {{ erased_people_ids('contact_id', 'contact_id') }}
 {%- endmacro %}
 
-{#-
-    Product identities (user ids and anonymous ids) tied to an erased email by an identify call, and the
-    anonymous ids that an identify ties to such a user id.
--#}
+{#- Product identities (user ids and anonymous ids) of erased people (column product_id). -#}
 {% macro erased_product_ids() -%}
-    select {{ blank_to_null('user_id') }} as product_id
-    from {{ source('product', 'identifies') }}
-    where {{ normalize_email('email') }} in ({{ erased_emails() }})
-        and {{ blank_to_null('user_id') }} is not null
-    union
-    select {{ blank_to_null('anonymous_id') }} as product_id
-    from {{ source('product', 'identifies') }}
-    where {{ blank_to_null('anonymous_id') }} is not null
-        and (
-            {{ normalize_email('email') }} in ({{ erased_emails() }})
-            or {{ blank_to_null('user_id') }} in (
-                select {{ blank_to_null('user_id') }}
-                from {{ source('product', 'identifies') }}
-                where {{ normalize_email('email') }} in ({{ erased_emails() }})
-            )
-        )
+    {{ erased_people_ids('product_id', 'product_id') }}
+{%- endmacro %}
+
+{#- Hashes of every email of erased people (column email_hash), to match survey answers on. -#}
+{% macro erased_email_hashes() -%}
+    {{ erased_people_ids('email_hash', 'email_hash') }}
+{%- endmacro %}
+
+{#- The hash an email is matched on against erased_email_hashes(): of the normalized email. -#}
+{% macro erased_email_hash(expression) -%}
+    {{ dbt.hash(normalize_email(expression)) }}
 {%- endmacro %}

@@ -1,7 +1,8 @@
 -- Records kept by staging that the segments cannot fully use, counted by reason on as_of_date: product events and
 -- survey answers that link to no contact, orders and tickets of contacts not in the CRM (deleted, or never
--- loaded), and contact attributes that were given but could not be understood. Nothing here is lost; it is
--- listed so that someone can fix it at the source.
+-- loaded), contact attributes that were given but could not be understood, and erasure requests that match
+-- nobody (no contact, identify or survey answer carries their email or contact id; counted, never the email).
+-- Nothing here is lost; it is listed so that someone can fix it at the source.
 with
 
 events as (
@@ -46,6 +47,22 @@ tickets as (
 demographic as (
 
     select * from {{ ref('seg_demographic') }}
+
+),
+
+erased_people as (
+
+    select * from {{ ref('stg_compliance__erased_people') }}
+
+),
+
+-- every kept request has at least one row (its email hash, or the contact id it names)
+unmatched_erasure_requests as (
+
+    select erasure_request_id
+    from erased_people
+    group by erasure_request_id
+    having max(case when is_found then 1 else 0 end) = 0
 
 ),
 
@@ -129,6 +146,14 @@ flagged as (
         'unrecognized_gender' as reason,
         sum(case when has_unrecognized_gender then 1 else 0 end) as row_count
     from contacts
+
+    union all
+
+    select
+        'erasure_request' as record_type,
+        'erasure_request_matches_nobody' as reason,
+        count(*) as row_count
+    from unmatched_erasure_requests
 
 ),
 

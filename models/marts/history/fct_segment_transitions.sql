@@ -11,6 +11,8 @@
         post_hook="{{ delete_rows(this, 'entity_type = ' ~ sql_string('contact') ~ ' and entity_id in (' ~ erased_contact_ids() ~ ')') }}"
     )
 }}
+-- the post-hook removes erased people (their ids, from the erasure node):
+-- depends_on: {{ ref('stg_compliance__erased_people') }}
 {#- the history so far; on the first run an empty relation of the same shape -#}
 {%- if is_incremental() -%}
     {%- set previous_rows_relation = this -%}

@@ -11,6 +11,7 @@ typed as (
     select
         {{ blank_to_null('id') }} as record_id,
         {{ normalize_email('email') }} as email,
+        {{ blank_to_null('contact_id') }} as contact_id,
         {{ try_parse_timestamp('requested_at') }} as requested_at,
         cast(_loaded_at as timestamp) as loaded_at
     from source
@@ -22,7 +23,8 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by email
+            -- one request per email; a request by contact id alone, one per contact id
+            partition by email, case when email is null then contact_id end
             order by requested_at, loaded_at, record_id
         ) as request_rank
     from typed
@@ -34,7 +36,7 @@ screened as (
     select
         *,
         case
-            when email is null then 'missing_email'
+            when email is null and contact_id is null then 'missing_email'
             when request_rank > 1 then 'duplicate_request'
         end as quarantine_reason,
         cast(null as {{ dbt.type_string() }}) as quarantine_detail

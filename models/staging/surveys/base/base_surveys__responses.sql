@@ -6,9 +6,10 @@ source as (
 
 ),
 
-erased_emails as (
+-- answers carry no contact id: matched on the hash of the normalized respondent email
+erased_email_hashes as (
 
-    {{ erased_emails() }}
+    {{ erased_email_hashes() }}
 
 ),
 
@@ -16,8 +17,10 @@ flagged_source as (
 
     select
         source.*,
-        coalesce({{ normalize_email('source.respondent_email') }} in (select erased_emails.email from erased_emails), false)
-            as is_erased
+        coalesce(
+            {{ erased_email_hash('source.respondent_email') }} in (select erased_email_hashes.email_hash from erased_email_hashes),
+            false
+        ) as is_erased
     from source
 
 ),
