@@ -64,7 +64,7 @@ where {{ snowplow_is_page_view(columns) }}
     Snowplow has no identify call: an identify is derived from every event that carries a user_id (with its
     domain_userid, which may be null), one row per event, id 'sp-identify-' || event_id, so rows in (this
     model's rows) = kept + quarantined holds as for any adapter. The email is the user_id where it looks like an
-    email (contains '@'); otherwise null (the screening quarantines the row as having no email, and that user's
+    email (contains '@'); otherwise null (the row still ties domain_userid to user_id, but that user's
     events link to no contact: a tracker that sets user_id to an internal id needs the generic identifies).
 -#}
 {% macro snowplow_identifies(relation) -%}
