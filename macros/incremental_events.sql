@@ -65,7 +65,7 @@
 -#}
 {% macro behavior_rules() -%}
     {{ sql_string(
-        'login=' ~ (var('login_events') | join(',')) ~ ';core=' ~ (var('core_events') | join(','))
+        'login=' ~ (login_event_names() | join(',')) ~ ';core=' ~ (core_event_names() | join(','))
         ~ ';report=' ~ var('report_created_event') ~ ';gap=' ~ var('session_gap_minutes')
     ) }}
 {%- endmacro %}

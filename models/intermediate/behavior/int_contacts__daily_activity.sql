@@ -41,8 +41,8 @@ daily as (
         contact_id,
         activity_date,
         count(*) as events,
-        sum(case when event_name in {{ sql_string_list(var('login_events')) }} then 1 else 0 end) as logins,
-        sum(case when event_name in {{ sql_string_list(var('core_events')) }} then 1 else 0 end) as core_events,
+        sum(case when event_name in {{ sql_string_list(login_event_names()) }} then 1 else 0 end) as logins,
+        sum(case when event_name in {{ sql_string_list(core_event_names()) }} then 1 else 0 end) as core_events,
         sum(case when event_type = 'page' then 1 else 0 end) as page_views,
         sum(case when event_name = {{ sql_string(var('report_created_event')) }} then 1 else 0 end) as reports_created,
         sum(
@@ -55,7 +55,7 @@ daily as (
         ) as sessions_started,
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at,
-        max(case when event_name in {{ sql_string_list(var('login_events')) }} then occurred_at end) as last_login_at,
+        max(case when event_name in {{ sql_string_list(login_event_names()) }} then occurred_at end) as last_login_at,
         {{ bit_xor_agg('event_fingerprint') }} as event_fingerprint
     from contact_events
     group by contact_id, activity_date

@@ -1,0 +1,3 @@
+{{ config(enabled=raw_adapter_enabled('segment', 'identifies')) }}
+
+{{ collector_identifies(source('segment', 'identifies'), source('segment', 'users'), 'uuid_ts') }}

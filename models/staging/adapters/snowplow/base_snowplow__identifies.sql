@@ -1,0 +1,3 @@
+{{ config(enabled=raw_adapter_enabled('snowplow', 'identifies')) }}
+
+{{ snowplow_identifies(source('snowplow', 'events')) }}

@@ -1,0 +1,55 @@
+"""The RudderStack adapter (events_adapter: rudderstack) on RudderStack's warehouse schema (fixtures_rudderstack.py),
+with the six people of fixtures_events_people.py as generic CRM contacts: each person's behavioral segment (the login counted is
+RudderStack's `Signed In` by the adapter's default, no var set), device mix, primary browser and OS read from
+context_user_agent alone, and the quarantine reasons of the quirky rows. One dbt build."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+import fixtures_events_people as people
+import fixtures_rudderstack
+from conftest import run_dbt
+
+
+@pytest.fixture(scope="module")
+def rudderstack_warehouse(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("rudderstack")
+    path = workdir / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        people.write_generic_crm(con)
+        fixtures_rudderstack.write(con)
+    variables = {"as_of_date": people.AS_OF, "events_adapter": "rudderstack", "absent_raw_tables": people.ABSENT}
+    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+    with duckdb.connect(str(path), read_only=True) as con:
+        yield con
+
+
+def segments_by_person(con) -> dict:
+    rows = con.execute(
+        "select behavioral.contact_id, behavioral_segment, device_mix, primary_browser, primary_os "
+        "from marts.seg_behavioral as behavioral "
+        "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
+    ).fetchall()
+    return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}
+
+
+def test_each_person_lands_in_the_expected_segments(rudderstack_warehouse):
+    assert segments_by_person(rudderstack_warehouse) == people.EXPECTED
+
+
+def test_quirky_rows_are_quarantined_with_their_reason(rudderstack_warehouse):
+    reasons = rudderstack_warehouse.execute(
+        "select reason, count(*) from staging.stg_product__tracks_quarantined group by reason order by reason"
+    ).fetchall()
+    assert reasons == [("duplicate_event", 1), ("unparseable_timestamp", 1)]
+    identifies = rudderstack_warehouse.execute("select count(*) from staging.stg_product__identifies_quarantined").fetchone()
+    assert identifies == (0,)
+    # the page whose uuid_ts was never written is kept, with loaded_at as its load time
+    loaded = rudderstack_warehouse.execute(
+        "select loaded_at from staging.stg_product__pages where event_id = 'm001'").fetchall()
+    assert [str(value) for (value,) in loaded] == ["2026-11-02 01:00:00"]

@@ -1,0 +1,68 @@
+"""The Snowplow adapter (events_adapter: snowplow) on atomic.events (fixtures_snowplow.py), with the six people of
+fixtures_events_people.py as generic CRM contacts: each person's behavioral segment (logins are struct events with
+se_action `login`, the adapter's default, no var set), device mix, primary browser and OS (from the user-agent
+enrichment for p1, from useragent alone for the others), page views as pages and every other event as a track, the
+identifies derived from events with a user_id, and the quarantine reasons of the quirky rows. One dbt build."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+import pytest
+
+import fixtures_events_people as people
+import fixtures_snowplow
+from conftest import run_dbt
+
+
+@pytest.fixture(scope="module")
+def snowplow_warehouse(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("snowplow")
+    path = workdir / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        people.write_generic_crm(con)
+        fixtures_snowplow.write(con)
+    variables = {"as_of_date": people.AS_OF, "events_adapter": "snowplow", "absent_raw_tables": people.ABSENT}
+    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+    with duckdb.connect(str(path), read_only=True) as con:
+        yield con
+
+
+def segments_by_person(con) -> dict:
+    rows = con.execute(
+        "select behavioral.contact_id, behavioral_segment, device_mix, primary_browser, primary_os "
+        "from marts.seg_behavioral as behavioral "
+        "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
+    ).fetchall()
+    return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}
+
+
+def test_each_person_lands_in_the_expected_segments(snowplow_warehouse):
+    assert segments_by_person(snowplow_warehouse) == people.EXPECTED
+
+
+def test_quirky_rows_are_quarantined_with_their_reason(snowplow_warehouse):
+    reasons = snowplow_warehouse.execute(
+        "select reason, count(*) from staging.stg_product__tracks_quarantined group by reason order by reason"
+    ).fetchall()
+    assert reasons == [("missing_id", 1)]
+    # the identify derived from that event has no id either
+    identifies = snowplow_warehouse.execute(
+        "select reason, count(*) from staging.stg_product__identifies_quarantined group by reason").fetchall()
+    assert identifies == [("missing_id", 1)]
+
+
+def test_page_views_are_pages_and_every_other_event_a_track(snowplow_warehouse):
+    con = snowplow_warehouse
+    raw = dict(con.execute(
+        "select event = 'page_view', count(*) from atomic.events group by all").fetchall())
+    pages = con.execute("select count(*) from staging.stg_product__pages").fetchone()[0]
+    tracks = con.execute("select count(*) from staging.stg_product__tracks").fetchone()[0]
+    assert (pages, tracks + 1) == (raw[True], raw[False])  # + the quarantined one without an id
+    assert con.execute("select count(*) from staging.stg_product__tracks where event_name = 'page_ping'").fetchone() == (1,)
+    # one derived identify per event with a user_id; the internal id's has no email
+    derived = con.execute("select count(*), count(email) from staging.stg_product__identifies").fetchone()
+    with_user = con.execute("select count(*) from atomic.events where user_id is not null").fetchone()[0]
+    assert derived == (with_user - 1, with_user - 2)
