@@ -49,6 +49,13 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def _loader_timestamp(column: str) -> str:
+    """A loader timestamp column as UTC: an offset is converted (never dropped), also after a space as a Snowflake
+    unload writes it (``2026-10-30 12:00:00.000 +0000``); text without zone is UTC (the connection's TimeZone)."""
+    text = f"replace(replace(trim(cast({_quote(column)} as varchar)), ' +', '+'), ' -', '-')"
+    return f"timezone('UTC', try_cast({text} as timestamptz))"
+
+
 def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir: str | Path = ".") -> list[LoadedTable]:
     root = Path(source_dir)
     if not root.is_dir():
@@ -57,6 +64,7 @@ def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir:
     problems: list[str] = []
     found: list[tuple[RawTable, Path, list[str]]] = []
     with duckdb.connect() as probe:
+        probe.execute("set TimeZone = 'UTC'")
         for table in contract:
             path = _find_file(root, table)
             if path is None:
@@ -76,7 +84,7 @@ def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir:
             for column in columns:
                 if column.lower() in LOADER_TIMESTAMP_COLUMNS:
                     bad = probe.execute(
-                        f"select count(*) from {_reader(path)} where try_cast({_quote(column)} as timestamp) is null"
+                        f"select count(*) from {_reader(path)} where {_loader_timestamp(column)} is null"
                     ).fetchone()[0]
                     if bad:
                         problems.append(
@@ -95,7 +103,7 @@ def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir:
             select_list = []
             for column in columns:
                 if column.lower() in LOADER_TIMESTAMP_COLUMNS:
-                    select_list.append(f"try_cast({_quote(column)} as timestamp) as {_quote(column.lower())}")
+                    select_list.append(f"{_loader_timestamp(column)} as {_quote(column.lower())}")
                 else:
                     select_list.append(f"{_quote(column)} as {_quote(column.lower())}")
             con.execute(f"create schema if not exists {_quote(table.schema)}")
