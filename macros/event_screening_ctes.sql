@@ -1,7 +1,7 @@
 {#-
     The screening shared by every event table (tracks, pages, identifies), emitted as CTEs that follow a
     `typed` CTE (columns is_erased, event_id, user_id, anonymous_id, occurred_at, occurred_at_raw, received_at,
-    loaded_at). Reasons in the order of docs/raw_contract.md; the first wins.
+    loaded_at, and has_impossible_load_time and load_time_raw from impossible_load_time_columns()). Reasons in the order of docs/raw_contract.md; the first wins.
     Duplicate deliveries of one message id: the first received is kept.
     Ends with a CTE named `screened`: the `stored_columns` of `typed`, then quarantine_reason and
     quarantine_detail. Only what downstream models read is stored: the working columns (is_erased, the raw
@@ -16,6 +16,7 @@ checked as {{ materialized_cte() }} (
         case
             when is_erased then 'erasure_requested'
             when event_id is null then 'missing_id'
+            when has_impossible_load_time then 'impossible_load_time'
             when user_id is null and anonymous_id is null then 'missing_identity'
             when occurred_at is null then 'unparseable_timestamp'
             when occurred_at < cast('{{ var("min_valid_timestamp") }}' as timestamp) then 'implausible_timestamp'
@@ -74,8 +75,25 @@ screened as (
         case
             when row_check in ('unparseable_timestamp', 'implausible_timestamp', 'future_timestamp')
                 then occurred_at_raw
+            when row_check = 'impossible_load_time' then load_time_raw
         end as quarantine_detail
     from ranked
 
 )
+{%- endmacro %}
+
+
+{#-
+    Two working columns of an event `typed` CTE (over the raw columns received_at and uuid_ts):
+    has_impossible_load_time, true when either loader time is given but cannot be (load_time_is_impossible),
+    and load_time_raw, the raw text of the first such one, for the quarantine detail.
+-#}
+{% macro impossible_load_time_columns() -%}
+    {%- set received_impossible = load_time_is_impossible(loader_timestamp('received_at'), 'received_at') -%}
+    {%- set loaded_impossible = load_time_is_impossible(loader_timestamp('uuid_ts'), 'uuid_ts') -%}
+    coalesce({{ received_impossible }} or {{ loaded_impossible }}, false) as has_impossible_load_time,
+        case
+            when {{ received_impossible }} then {{ raw_text('received_at') }}
+            when {{ loaded_impossible }} then {{ raw_text('uuid_ts') }}
+        end as load_time_raw
 {%- endmacro %}

@@ -7,7 +7,8 @@
     Where the raw rows of an incremental run of an event base model come from: every raw row of each message id
     (one "dedup group") that
       - has a delivery landed (uuid_ts) in the load window: from var event_lookback_days (3) days before the
-        latest load time already stored, so rows a loader committed late are still picked up, or
+        latest load time already stored (rows quarantined as impossible_load_time excluded: a uuid_ts of 2099
+        would otherwise hide every later day's events), so rows a loader committed late are still picked up, or
       - has no id at all (all blank-id rows are one small group, re-screened on every run), or
       - belongs to a person erased since the row was stored (their stored kept rows must go);
     and every raw row when the table was screened under other cleaning vars (column screened_with).
@@ -21,13 +22,15 @@
         select {{ event_dedup_key() }} as dedup_key
         from {{ raw_relation }}
         where
-            uuid_ts is null
-            or uuid_ts >= (
+            {{ loader_timestamp('uuid_ts') }} is null
+            or {{ loader_timestamp('uuid_ts') }} >= (
                 select coalesce(
                     {{ dbt.dateadd('day', -(var('event_lookback_days') | int), 'max(loaded_at)') }},
                     cast('1900-01-01' as timestamp)
                 )
                 from {{ this }}
+                -- the watermark: a load time that cannot be (2099, infinity) is quarantined and never counts
+                where coalesce(quarantine_reason, '') <> 'impossible_load_time'
             )
         union all
         select cast('' as {{ dbt.type_string() }}) as dedup_key
@@ -56,7 +59,10 @@
 
 {#- The cleaning vars a stored event row was screened under, as a text literal. -#}
 {% macro event_screening_rules() -%}
-    {{ sql_string('min_valid_timestamp=' ~ var('min_valid_timestamp') ~ ';max_clock_skew_hours=' ~ var('max_clock_skew_hours')) }}
+    {{ sql_string(
+        'min_valid_timestamp=' ~ var('min_valid_timestamp') ~ ';max_clock_skew_hours=' ~ var('max_clock_skew_hours')
+        ~ ';max_load_time_skew_hours=' ~ var('max_load_time_skew_hours')
+    ) }}
 {%- endmacro %}
 
 {#-

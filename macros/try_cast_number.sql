@@ -1,6 +1,16 @@
-{#- A number from text or a typed column, or null when it is not one ("ten", "N/A", "", out of range). -#}
+{#-
+    A number from text or a typed column, or null when it is not one ("ten", "N/A", "", "1,234.50", "1234,50",
+    "1_000", out of range). Only the contract's form is read: digits, an optional "." fraction, an optional
+    exponent. NaN and infinities are no numbers here either (they are null on every engine): a caller that must
+    tell them apart uses is_non_finite_number() on the raw text.
+-#}
 {% macro try_cast_number(expression, type='double') -%}
     {{ return(adapter.dispatch('try_cast_number', 'segments')(expression, type)) }}
+{%- endmacro %}
+
+{#- The number format of the contract (no sign-less "inf", no separators), as a regular expression. -#}
+{% macro number_pattern() -%}
+    ^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$
 {%- endmacro %}
 
 {#- The SQL type for a type name; 'double' is the 8-byte float on every engine. -#}
@@ -14,12 +24,15 @@
 
 {% macro default__try_cast_number(expression, type) -%}
     case
-        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'
+        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '{{ number_pattern() }}'
             then cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as {{ number_type(type) }})
     end
 {%- endmacro %}
 
-{#- Postgres: the same format check, then a cast that gives null when out of range (macros/safe_cast_functions.sql). -#}
+{#-
+    Postgres: the same format check, then a cast that gives null when out of range (macros/safe_cast_functions.sql);
+    a typed NaN or Infinity is written 'NaN' / 'Infinity', which the format check refuses.
+-#}
 {% macro postgres__try_cast_number(expression, type) -%}
     {%- set kind = type | lower -%}
     {%- if kind in ['double', 'double precision', 'float8'] -%}
@@ -32,13 +45,21 @@
         {{ exceptions.raise_compiler_error("try_cast_number on Postgres supports double, bigint and integer, not " ~ type) }}
     {%- endif -%}
     case
-        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$'
+        when trim(cast({{ expression }} as {{ dbt.type_string() }})) ~ '{{ number_pattern() }}'
             then {{ safe_cast_schema() }}.{{ function }}(trim(cast({{ expression }} as {{ dbt.type_string() }})))
     end
 {%- endmacro %}
 
+{#-
+    DuckDB: TRY_CAST alone reads "NaN", "inf", "1_000" and " 1e999" (infinity): the format check and a finite check
+    come first.
+-#}
 {% macro duckdb__try_cast_number(expression, type) -%}
-    try_cast(trim(cast({{ expression }} as {{ dbt.type_string() }})) as {{ number_type(type) }})
+    {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    case
+        when regexp_full_match({{ text }}, '{{ number_pattern() }}') and isfinite(try_cast({{ text }} as double))
+            then try_cast({{ text }} as {{ number_type(type) }})
+    end
 {%- endmacro %}
 
 {#-
@@ -50,11 +71,65 @@
     {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ '))' -%}
     {%- set as_double = 'try_cast(' ~ text ~ ' as double)' -%}
     case
-        when {{ text }} rlike '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?$'
+        when {{ text }} rlike '{{ number_pattern() | replace("\\", "\\\\") }}'
             and abs({{ as_double }}) < double('Infinity')
             then
             {%- if type | lower in ['double', 'double precision', 'float8'] %} {{ as_double }}
             {%- else %} try_cast(round({{ as_double }}) as {{ api.Column.translate_type(type) }})
             {%- endif %}
     end
+{%- endmacro %}
+
+{#-
+    True when a raw value is NaN or an infinity, as text ("NaN", "inf", "-Infinity", any case) or as a typed
+    double (DuckDB writes nan / inf / -inf, Postgres and Spark NaN / Infinity / -Infinity). Staging quarantines
+    such an amount as non_finite_amount instead of calling it malformed.
+-#}
+{% macro is_non_finite_number(expression) -%}
+    coalesce(
+        lower(trim(cast({{ expression }} as {{ dbt.type_string() }})))
+        in ('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity'),
+        false
+    )
+{%- endmacro %}
+
+{#-
+    A number that may be written with thousands separators, for CRM attributes people type by hand (household
+    income, employee count, annual revenue): "85,000", "1 200" and "1,234,567.5" (groups of three digits after a
+    comma, a space, a no-break or a narrow no-break space, one kind per number, the decimal point a ".") are
+    read; anything else goes through try_cast_number. Never guessed: "1.200" (a point then exactly three
+    digits: 1.2 or 1200?) and "1.200.000" or "1200,50" (a decimal comma) are null, and the base model keeps the
+    raw text so the data-quality mart counts them (fct_data_quality__flagged_records).
+-#}
+{% macro try_cast_grouped_number(expression, type='double') -%}
+    {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ '))' -%}
+    {%- set grouped = '^[+-]?[0-9]{1,3}((,[0-9]{3})+|( [0-9]{3})+|(\u00a0[0-9]{3})+|(\u202f[0-9]{3})+)(\\.[0-9]+)?$' -%}
+    case
+        when {{ regex_matches(text, grouped) }}
+            then {{ try_cast_number(
+                "replace(replace(replace(replace(" ~ text ~ ", ',', ''), ' ', ''), '\u00a0', ''), '\u202f', '')", type
+            ) }}
+        when {{ regex_matches(text, '^[+-]?[0-9]{1,3}\\.[0-9]{3}$') }} then null
+        else {{ try_cast_number(expression, type) }}
+    end
+{%- endmacro %}
+
+{#-
+    A full-match regular-expression test of text, on every engine. `pattern` is written with single backslashes
+    as seen by the regex engine (Spark's string literals need them doubled; done here).
+-#}
+{% macro regex_matches(text, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'segments')(text, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_matches(text, pattern) -%}
+    coalesce({{ text }} ~ '{{ pattern }}', false)
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(text, pattern) -%}
+    coalesce(regexp_full_match({{ text }}, '{{ pattern }}'), false)
+{%- endmacro %}
+
+{% macro spark__regex_matches(text, pattern) -%}
+    coalesce({{ text }} rlike '{{ pattern | replace("\\", "\\\\") }}', false)
 {%- endmacro %}

@@ -122,6 +122,13 @@ def _first_lines(error: Exception, count: int = 3) -> str:
     return "; ".join(line.strip()[:300] for line in lines[:count])
 
 
+def _loader_timestamp(column: str) -> str:
+    """A loader timestamp column as UTC: an offset is converted (never dropped), also after a space as a Snowflake
+    unload writes it (``2026-10-30 12:00:00.000 +0000``); text without zone is UTC (the connection's TimeZone)."""
+    text = f"replace(replace(trim(cast({_quote(column)} as varchar)), ' +', '+'), ' -', '-')"
+    return f"timezone('UTC', try_cast({text} as timestamptz))"
+
+
 def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir: str | Path = ".") -> LoadResult:
     root = Path(source_dir)
     if not root.is_dir():
@@ -131,6 +138,7 @@ def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir:
     found: list[tuple[RawTable, Path, list[str]]] = []
     used: set[Path] = set()
     with duckdb.connect() as probe:
+        probe.execute("set TimeZone = 'UTC'")
         for table in contract:
             candidates = _candidates(root, table)
             used.update(candidates)
@@ -166,7 +174,7 @@ def load_directory(source_dir: str | Path, duckdb_path: str | Path, project_dir:
             for column in columns:
                 if column.lower() in LOADER_TIMESTAMP_COLUMNS:
                     bad = probe.execute(
-                        f"select count(*) from {_reader(path)} where try_cast({_quote(column)} as timestamp) is null"
+                        f"select count(*) from {_reader(path)} where {_loader_timestamp(column)} is null"
                     ).fetchone()[0]
                     if bad:
                         problems.append(
@@ -209,7 +217,7 @@ def _load_table(con, table: RawTable, path: Path, columns: list[str], loaded: li
     select_list = []
     for column in columns:
         if column.lower() in LOADER_TIMESTAMP_COLUMNS:
-            select_list.append(f"try_cast({_quote(column)} as timestamp) as {_quote(column.lower())}")
+            select_list.append(f"{_loader_timestamp(column)} as {_quote(column.lower())}")
         else:
             select_list.append(f"{_quote(column)} as {_quote(column.lower())}")
     con.execute(f"create schema if not exists {_quote(table.schema)}")

@@ -98,7 +98,8 @@ def test_summary_of_a_green_and_a_failed_run(built_warehouse, warehouse_copy, tm
 
 def test_wrong_raw_types_are_cleaned_or_named(tmp_path):
     """Raw columns typed differently than the generator types them: text amounts and employee counts are
-    screened like any text; a loader timestamp delivered as text stops the run naming the table and column."""
+    screened like any text; a loader timestamp typed neither as a timestamp nor as text (a DATE) stops the run
+    naming the table and column (text is parsed: tests/python/test_bad_values.py)."""
     import known_answers as ka
 
     path = tmp_path / "types.duckdb"
@@ -116,14 +117,14 @@ def test_wrong_raw_types_are_cleaned_or_named(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("select reason, detail from staging.stg_crm__orders_quarantined "
-                           "where record_id = 'o_abc'").fetchall() == [("missing_amount", "abc")]
+                           "where record_id = 'o_abc'").fetchall() == [("malformed_amount", "abc")]
         assert con.execute("select employee_band from marts.seg_firmographic where account_id = 'A2'").fetchall() == [("unknown",)]
     with duckdb.connect(str(path)) as con:
-        con.execute("alter table raw_product.tracks alter received_at type varchar")
+        con.execute("alter table raw_product.tracks alter received_at type date")
     failed = run_dbt(["build", "--vars", vars_], path, tmp_path)
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
-    assert "column raw_product.tracks.received_at is VARCHAR, not a timestamp" in output
+    assert "column raw_product.tracks.received_at is DATE, not a timestamp or text" in output
     assert "Traceback" not in output
 
 

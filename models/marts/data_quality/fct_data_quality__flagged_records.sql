@@ -1,8 +1,8 @@
 -- Records kept by staging that the segments cannot fully use, counted by reason on as_of_date: product events and
 -- survey answers that link to no contact, orders and tickets of contacts not in the CRM (deleted, or never
--- loaded), contact attributes that were given but could not be understood, and erasure requests that match
--- nobody (no contact, identify or survey answer carries their email or contact id; counted, never the email).
--- Nothing here is lost; it is listed so that someone can fix it at the source.
+-- loaded), contact and account attributes that were given but could not be understood, and erasure requests that
+-- match nobody (no contact, identify or survey answer carries their email or contact id; counted, never the
+-- email). Nothing here is lost; it is listed so that someone can fix it at the source.
 with
 
 events as (
@@ -41,6 +41,12 @@ tickets as (
 
     select * from {{ ref('stg_crm__tickets') }}
     where created_at < {{ as_of_end_timestamp() }}
+
+),
+
+accounts as (
+
+    select * from {{ ref('int_accounts__as_of') }}
 
 ),
 
@@ -122,6 +128,30 @@ flagged as (
         'unparseable_birth_date' as reason,
         sum(case when has_unparseable_birth_date then 1 else 0 end) as row_count
     from contacts
+
+    union all
+
+    select
+        'contact' as record_type,
+        'unparseable_household_income' as reason,
+        sum(case when has_unparseable_household_income then 1 else 0 end) as row_count
+    from contacts
+
+    union all
+
+    select
+        'account' as record_type,
+        'unparseable_employee_count' as reason,
+        sum(case when has_unparseable_employee_count then 1 else 0 end) as row_count
+    from accounts
+
+    union all
+
+    select
+        'account' as record_type,
+        'unparseable_annual_revenue' as reason,
+        sum(case when has_unparseable_annual_revenue then 1 else 0 end) as row_count
+    from accounts
 
     union all
 

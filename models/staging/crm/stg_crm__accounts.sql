@@ -30,6 +30,9 @@ cleaned as (
         end as industry,
         case when accounts.employee_count >= 0 then accounts.employee_count end as employee_count,
         case when accounts.annual_revenue_usd >= 0 then accounts.annual_revenue_usd end as annual_revenue_usd,
+        accounts.employee_count_raw is not null and accounts.employee_count is null as has_unparseable_employee_count,
+        accounts.annual_revenue_raw is not null and accounts.annual_revenue_usd is null
+            as has_unparseable_annual_revenue,
         country_lookup.country_code,
         case
             when accounts.business_model_key in ('b2b', 'b2c', 'b2b2c', 'marketplace') then accounts.business_model_key

@@ -38,6 +38,8 @@ cleaned as (
         coalesce(gender_lookup.gender, 'undisclosed') as gender,
         contacts.gender_key is not null and gender_lookup.gender is null as has_unrecognized_gender,
         case when contacts.household_income >= 0 then contacts.household_income end as household_income,
+        contacts.household_income_raw is not null and contacts.household_income is null
+            as has_unparseable_household_income,
         contacts.education,
         contacts.marital_status,
         contacts.job_title,

@@ -9,11 +9,12 @@ source as (
 typed as (
 
     select
-        {{ blank_to_null('id') }} as record_id,
+        {{ canonical_id('id') }} as record_id,
         {{ normalize_email('email') }} as email,
         {{ blank_to_null('contact_id') }} as contact_id,
         {{ try_parse_timestamp('requested_at') }} as requested_at,
-        cast(_loaded_at as timestamp) as loaded_at
+        -- an erasure request is honoured whatever its load time: never quarantined for it
+        {{ loader_timestamp('_loaded_at') }} as loaded_at
     from source
 
 ),

@@ -26,15 +26,16 @@ typed as (
 
     select
         is_erased,
-        {{ unless_erased(blank_to_null('id')) }} as record_id,
-        {{ unless_erased(blank_to_null('account_id')) }} as account_id,
+        {{ unless_erased(canonical_id('id')) }} as record_id,
+        {{ unless_erased(canonical_id('account_id')) }} as account_id,
         {{ unless_erased(normalize_email('email')) }} as email,
         {{ unless_erased(blank_to_null('first_name')) }} as first_name,
         {{ unless_erased(blank_to_null('last_name')) }} as last_name,
         {{ unless_erased(blank_to_null('birth_date')) }} as birth_date_raw,
         {{ unless_erased(try_parse_date('birth_date')) }} as birth_date,
         {{ unless_erased(free_text_key('gender')) }} as gender_key,
-        {{ unless_erased(try_cast_number('household_income', 'double')) }} as household_income,
+        {{ unless_erased(try_cast_grouped_number('household_income', 'double')) }} as household_income,
+        {{ unless_erased(blank_to_null(raw_text('household_income'))) }} as household_income_raw,
         {{ unless_erased("lower(" ~ blank_to_null('education') ~ ")") }} as education,
         {{ unless_erased("lower(" ~ blank_to_null('marital_status') ~ ")") }} as marital_status,
         {{ unless_erased(blank_to_null('job_title')) }} as job_title,
@@ -48,11 +49,14 @@ typed as (
         {{ free_text_key('lifecycle_stage') }} as lifecycle_stage_key,
         lower({{ blank_to_null('original_source') }}) as original_source,
         {{ unless_erased(blank_to_null('owner_name')) }} as owner_name,
-        coalesce(cast(is_deleted as boolean), false) as is_deleted,
+        coalesce({{ try_parse_boolean('is_deleted') }}, false) as is_deleted,
+        {{ is_unparseable_boolean('is_deleted') }} as has_unparseable_is_deleted,
+        {{ blank_to_null('is_deleted') }} as is_deleted_raw,
         {{ try_parse_timestamp('created_at') }} as created_at,
         {{ try_parse_timestamp('updated_at') }} as updated_at,
         {{ blank_to_null('updated_at') }} as updated_at_raw,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ loader_timestamp('_loaded_at') }} as loaded_at,
+        {{ raw_text('_loaded_at') }} as loaded_at_raw
     from flagged_source
 
 ),
@@ -64,9 +68,11 @@ checked as (
         case
             when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
+            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
             when updated_at is null then 'unparseable_timestamp'
             when updated_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
                 then 'future_timestamp'
+            when has_unparseable_is_deleted then 'unparseable_boolean'
         end as row_check
     from typed
 
@@ -93,7 +99,11 @@ screened as (
             when version_rank > 1 then 'superseded_version'
             when is_deleted then 'deleted_in_crm'
         end as quarantine_reason,
-        case when row_check = 'unparseable_timestamp' then updated_at_raw end as quarantine_detail
+        case row_check
+            when 'unparseable_timestamp' then updated_at_raw
+            when 'impossible_load_time' then loaded_at_raw
+            when 'unparseable_boolean' then is_deleted_raw
+        end as quarantine_detail
     from ranked
 
 )

@@ -18,11 +18,12 @@ typed as (
 
     select
         is_erased,
-        {{ blank_to_null('id') }} as record_id,
-        {{ unless_erased(blank_to_null('contact_id')) }} as contact_id,
-        {{ unless_erased(blank_to_null('account_id')) }} as account_id,
-        {{ blank_to_null('parent_order_id') }} as parent_order_id,
+        {{ canonical_id('id') }} as record_id,
+        {{ unless_erased(canonical_id('contact_id')) }} as contact_id,
+        {{ unless_erased(canonical_id('account_id')) }} as account_id,
+        {{ canonical_id('parent_order_id') }} as parent_order_id,
         {{ try_cast_number('amount', 'double') }} as amount,
+        {{ is_non_finite_number('amount') }} as is_non_finite_amount,
         upper({{ blank_to_null('currency') }}) as currency,
         lower({{ blank_to_null('status') }}) as order_status,
         {{ try_parse_timestamp('ordered_at') }} as ordered_at,
@@ -32,7 +33,8 @@ typed as (
         {{ blank_to_null('status') }} as status_raw,
         {{ blank_to_null('currency') }} as currency_raw,
         {{ raw_text('amount') }} as amount_raw,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ loader_timestamp('_loaded_at') }} as loaded_at,
+        {{ raw_text('_loaded_at') }} as loaded_at_raw
     from flagged_source
 
 ),
@@ -55,6 +57,7 @@ checked as (
         case
             when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
+            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
             when ordered_at is null or updated_at is null then 'unparseable_timestamp'
             when greatest(ordered_at, updated_at) > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
                 then 'future_timestamp'
@@ -84,7 +87,9 @@ screened as (
             when version_rank > 1 then 'superseded_version'
             when order_status is null or order_status not in ('paid', 'refunded', 'failed') then 'unknown_status'
             when usd_per_unit is null then 'unknown_currency'
-            when amount is null then 'missing_amount'
+            when nullif(trim(amount_raw), '') is null then 'missing_amount'
+            when is_non_finite_amount then 'non_finite_amount'
+            when amount is null then 'malformed_amount'
             when amount < 0 and order_status <> 'refunded' then 'negative_amount'
         end as quarantine_reason
     from ranked
@@ -99,7 +104,10 @@ detailed as (
             when 'unparseable_timestamp' then coalesce(case when ordered_at is null then ordered_at_raw end, updated_at_raw)
             when 'unknown_status' then status_raw
             when 'unknown_currency' then currency_raw
+            when 'impossible_load_time' then loaded_at_raw
             when 'missing_amount' then amount_raw
+            when 'non_finite_amount' then amount_raw
+            when 'malformed_amount' then amount_raw
             when 'negative_amount' then amount_raw
         end as quarantine_detail
     from screened

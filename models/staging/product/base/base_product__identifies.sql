@@ -15,14 +15,15 @@ typed as (
     select
         is_erased,
         {{ blank_to_null('id') }} as event_id,
-        {{ unless_erased(blank_to_null('user_id')) }} as user_id,
-        {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
+        {{ unless_erased(canonical_id('user_id')) }} as user_id,
+        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id,
         {{ unless_erased(normalize_email('email')) }} as email,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
         -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
-        coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
-        cast(uuid_ts as timestamp) as loaded_at
+        coalesce({{ loader_timestamp('received_at') }}, {{ loader_timestamp('uuid_ts') }}) as received_at,
+        {{ loader_timestamp('uuid_ts') }} as loaded_at,
+        {{ impossible_load_time_columns() }}
     from flagged_source
 
 ),

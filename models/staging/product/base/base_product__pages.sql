@@ -23,8 +23,8 @@ typed as (
         {{ blank_to_null('id') }} as event_id,
         {{ event_dedup_key() }} as dedup_key,
         {{ event_screening_rules() }} as screened_with,
-        {{ unless_erased(blank_to_null('user_id')) }} as user_id,
-        {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
+        {{ unless_erased(canonical_id('user_id')) }} as user_id,
+        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id,
         {{ blank_to_null('url') }} as page_url,
         {{ blank_to_null('path') }} as page_path,
         {{ blank_to_null('referrer') }} as referrer,
@@ -34,8 +34,9 @@ typed as (
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
         {{ try_parse_timestamp('sent_at') }} as sent_at,
         -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
-        coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
-        cast(uuid_ts as timestamp) as loaded_at,
+        coalesce({{ loader_timestamp('received_at') }}, {{ loader_timestamp('uuid_ts') }}) as received_at,
+        {{ loader_timestamp('uuid_ts') }} as loaded_at,
+        {{ impossible_load_time_columns() }},
         {{ event_context_columns() }}
     from contextualized
 

@@ -23,16 +23,17 @@ typed as (
         {{ blank_to_null('id') }} as event_id,
         {{ event_dedup_key() }} as dedup_key,
         {{ event_screening_rules() }} as screened_with,
-        {{ unless_erased(blank_to_null('user_id')) }} as user_id,
-        {{ unless_erased(blank_to_null('anonymous_id')) }} as anonymous_id,
+        {{ unless_erased(canonical_id('user_id')) }} as user_id,
+        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id,
         lower({{ blank_to_null('event') }}) as event_name,
         {{ blank_to_null('event_text') }} as event_text,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
         {{ try_parse_timestamp('sent_at') }} as sent_at,
         -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
-        coalesce(cast(received_at as timestamp), cast(uuid_ts as timestamp)) as received_at,
-        cast(uuid_ts as timestamp) as loaded_at,
+        coalesce({{ loader_timestamp('received_at') }}, {{ loader_timestamp('uuid_ts') }}) as received_at,
+        {{ loader_timestamp('uuid_ts') }} as loaded_at,
+        {{ impossible_load_time_columns() }},
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
     from contextualized

@@ -29,8 +29,8 @@ typed as (
 
     select
         is_erased,
-        {{ blank_to_null('id') }} as record_id,
-        {{ blank_to_null('response_id') }} as response_id,
+        {{ canonical_id('id') }} as record_id,
+        {{ canonical_id('response_id') }} as response_id,
         {{ blank_to_null('survey_name') }} as survey_name,
         lower({{ blank_to_null('question_id') }}) as question_id,
         {{ blank_to_null('question_text') }} as question_text,
@@ -39,7 +39,8 @@ typed as (
         {{ try_cast_number('answer_text', 'double') }} as answer_number,
         {{ try_parse_timestamp('submitted_at') }} as submitted_at,
         {{ blank_to_null('submitted_at') }} as submitted_at_raw,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ loader_timestamp('_loaded_at') }} as loaded_at,
+        {{ raw_text('_loaded_at') }} as loaded_at_raw
     from flagged_source
 
 ),
@@ -51,6 +52,7 @@ checked as (
         case
             when is_erased then 'erasure_requested'
             when record_id is null then 'missing_id'
+            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
             when respondent_email is null then 'missing_respondent'
             when submitted_at is null then 'unparseable_timestamp'
             when submitted_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
@@ -105,6 +107,7 @@ detailed as (
         *,
         case
             when quarantine_reason = 'unparseable_timestamp' then submitted_at_raw
+            when quarantine_reason = 'impossible_load_time' then loaded_at_raw
             when quarantine_reason in ('non_numeric_score', 'score_out_of_range') then answer_text
         end as quarantine_detail
     from screened
