@@ -24,8 +24,8 @@ flagged_source as (
     select
         source.*,
         coalesce(
-            {{ blank_to_null('source.user_id') }} in (select erased_ids.product_id from erased_ids)
-            or {{ blank_to_null('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
+            {{ canonical_id('source.user_id') }} in (select erased_ids.product_id from erased_ids)
+            or {{ canonical_id('source.anonymous_id') }} in (select erased_ids.product_id from erased_ids),
             false
         ) as is_erased
     from source
@@ -45,7 +45,7 @@ flagged_source as (
 
     select
         source.*,
-        coalesce({{ blank_to_null('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+        coalesce({{ canonical_id('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
             as is_erased
     from source
 

@@ -10,7 +10,7 @@
 {% macro collector_event_columns(columns, load_columns) -%}
         {{ loader_text(columns, ['original_timestamp', 'timestamp']) }} as {{ adapter.quote('timestamp') }},
         {{ loader_text(columns, 'sent_at') }} as sent_at,
-        {{ loader_timestamp(columns, 'received_at') }} as received_at,
+        {{ first_loader_timestamp(columns, 'received_at') }} as received_at,
         {{ loader_text(columns, 'context_device_type') }} as context_device_type,
         {{ loader_text(columns, 'context_os_name') }} as context_os_name,
         {{ loader_text(columns, 'context_browser') }} as context_browser,
@@ -30,7 +30,7 @@ select
     {{ loader_text(columns, 'event_text') }} as event_text,
     {{ collector_event_columns(columns, load_columns) }},
     {{ loader_text(columns, ['feature', '_feature']) }} as feature,
-    {{ loader_timestamp(columns, load_columns) }} as uuid_ts
+    {{ first_loader_timestamp(columns, load_columns) }} as uuid_ts
 from {{ relation }}
 {%- endmacro %}
 
@@ -46,7 +46,7 @@ select
     {{ loader_text(columns, ['title', 'context_page_title']) }} as title,
     {{ loader_text(columns, 'context_campaign_source') }} as context_campaign_source,
     {{ collector_event_columns(columns, load_columns) }},
-    {{ loader_timestamp(columns, load_columns) }} as uuid_ts
+    {{ first_loader_timestamp(columns, load_columns) }} as uuid_ts
 from {{ relation }}
 {%- endmacro %}
 
@@ -66,8 +66,8 @@ select
         users.user_email
     ) as email,
     {{ loader_text(columns, ['original_timestamp', 'timestamp']) }} as {{ adapter.quote('timestamp') }},
-    {{ loader_timestamp(columns, 'received_at') }} as received_at,
-    {{ loader_timestamp(columns, load_columns) }} as uuid_ts
+    {{ first_loader_timestamp(columns, 'received_at') }} as received_at,
+    {{ first_loader_timestamp(columns, load_columns) }} as uuid_ts
 from {{ relation }}
 left join (
     select

@@ -40,7 +40,7 @@
     column as is, a text one parsed (try_parse_timestamp: null when it cannot be read, which the screening then
     falls back from or quarantines), none of them a typed null.
 -#}
-{% macro loader_timestamp(columns, names) -%}
+{% macro first_loader_timestamp(columns, names) -%}
     {%- set names = [names] if names is string else names -%}
     {%- set found = [] -%}
     {%- for name in names if name | lower in columns -%}

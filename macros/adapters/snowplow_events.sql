@@ -8,7 +8,7 @@
 {% macro snowplow_event_columns(columns) -%}
         {{ loader_text(columns, ['dvce_created_tstamp', 'derived_tstamp']) }} as {{ adapter.quote('timestamp') }},
         {{ loader_text(columns, 'dvce_sent_tstamp') }} as sent_at,
-        {{ loader_timestamp(columns, 'collector_tstamp') }} as received_at,
+        {{ first_loader_timestamp(columns, 'collector_tstamp') }} as received_at,
         case lower({{ loader_text(columns, 'dvce_type') }})
             when 'computer' then 'desktop'
             else lower({{ loader_text(columns, 'dvce_type') }})
@@ -38,7 +38,7 @@ select
     {{ loader_text(columns, 'se_category') }} as event_text,
     {{ snowplow_event_columns(columns) }},
     {{ loader_text(columns, 'se_label') }} as feature,
-    {{ loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
+    {{ first_loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
 from {{ relation }}
 where not {{ snowplow_is_page_view(columns) }}
 {%- endmacro %}
@@ -55,7 +55,7 @@ select
     {{ loader_text(columns, 'page_title') }} as title,
     {{ loader_text(columns, 'mkt_source') }} as context_campaign_source,
     {{ snowplow_event_columns(columns) }},
-    {{ loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
+    {{ first_loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
 from {{ relation }}
 where {{ snowplow_is_page_view(columns) }}
 {%- endmacro %}
@@ -77,8 +77,8 @@ select
         when {{ loader_text(columns, 'user_id') }} like '%@%' then {{ loader_text(columns, 'user_id') }}
     end as email,
     {{ loader_text(columns, ['dvce_created_tstamp', 'derived_tstamp']) }} as {{ adapter.quote('timestamp') }},
-    {{ loader_timestamp(columns, 'collector_tstamp') }} as received_at,
-    {{ loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
+    {{ first_loader_timestamp(columns, 'collector_tstamp') }} as received_at,
+    {{ first_loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
 from {{ relation }}
 where nullif(trim({{ loader_text(columns, 'user_id') }}), '') is not null
 {%- endmacro %}

@@ -22,7 +22,7 @@ requests as (
 crm_contacts as (
 
     select
-        {{ blank_to_null('id') }} as contact_id,
+        {{ canonical_id('id') }} as contact_id,
         {{ normalize_email('email') }} as email
     from {{ raw_relation('contacts') }}
 
@@ -31,8 +31,8 @@ crm_contacts as (
 identifies as (
 
     select
-        {{ blank_to_null('user_id') }} as user_id,
-        {{ blank_to_null('anonymous_id') }} as anonymous_id,
+        {{ canonical_id('user_id') }} as user_id,
+        {{ canonical_id('anonymous_id') }} as anonymous_id,
         {{ normalize_email('email') }} as email
     from {{ raw_relation('identifies') }}
 

@@ -11,7 +11,7 @@ typed as (
     select
         {{ canonical_id('id') }} as record_id,
         {{ normalize_email('email') }} as email,
-        {{ blank_to_null('contact_id') }} as contact_id,
+        {{ canonical_id('contact_id') }} as contact_id,
         {{ try_parse_timestamp('requested_at') }} as requested_at,
         -- an erasure request is honoured whatever its load time: never quarantined for it
         {{ loader_timestamp('_loaded_at') }} as loaded_at

@@ -16,7 +16,7 @@ flagged_source as (
 
     select
         source.*,
-        coalesce({{ blank_to_null('source.id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+        coalesce({{ canonical_id('source.id') }} in (select erased_contacts.contact_id from erased_contacts), false)
             as is_erased
     from source
 
