@@ -115,7 +115,7 @@ def publish(working_path: str | Path, published_path: str | Path, run_results: s
     temporary = published.with_name(f".{published.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
     try:
-        return _publish(working, published, temporary)
+        return _publish(working, published, temporary, gates)
     except (OSError, duckdb.IOException) as error:
         for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
             leftover.unlink(missing_ok=True)
@@ -147,7 +147,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _publish(working: Path, published: Path, temporary: Path) -> PublishResult:
+def _publish(working: Path, published: Path, temporary: Path, gates) -> PublishResult:
     con = duckdb.connect()
     try:
         try:

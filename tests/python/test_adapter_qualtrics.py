@@ -64,11 +64,12 @@ def test_each_person_has_the_exact_nps_csat_and_needs(qualtrics_warehouse):
 def test_every_answer_goes_through_once_and_quirky_ones_say_why(qualtrics_warehouse):
     con = qualtrics_warehouse
     rows = {r[0]: r[1:] for r in con.execute(
-        "select id, question_id, answer_text, survey_name from staging.base_qualtrics__responses").fetchall()}
+        # the adapter is ephemeral: its rows are the screening model's (question ids lower-cased there)
+        "select record_id, question_id, answer_text, survey_name from staging.base_surveys__responses").fetchall()}
     assert sorted(rows) == sorted(a[0] for a in fixtures_qualtrics.ANSWERS)
     assert rows["fa2"] == ("csat", "5", "Customer pulse")  # mapped by export tag, recode value
     assert rows["fa3"] == ("primary_motivation", "Save time", "Customer pulse")  # option text
-    assert rows["fa4"] == ("QID4", "Great product", "Customer pulse")  # unmapped: its own id
+    assert rows["fa4"] == ("qid4", "Great product", "Customer pulse")  # unmapped: its own id
     assert rows["fe2"] == ("service_needs", "Guided onboarding", "Onboarding")  # survey-qualified QID1
     quarantined = {i: (r, d) for i, r, d in con.execute(
         "select record_id, reason, detail from staging.stg_surveys__responses_quarantined").fetchall()}
