@@ -110,3 +110,33 @@ def write_generic_crm(con) -> None:
 
 
 ABSENT = ["accounts", "subscriptions", "orders", "tickets", "responses"]
+
+
+def build(tmp_path_factory, events_adapter: str, fixtures):
+    """The six people as generic CRM contacts and their events in one loader's shape (`fixtures.write`), built
+    with dbt with that events adapter switched on; a read-only connection to the result."""
+    import json
+
+    import duckdb
+
+    from conftest import run_dbt
+
+    workdir = tmp_path_factory.mktemp(events_adapter)
+    path = workdir / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        write_generic_crm(con)
+        fixtures.write(con)
+    variables = {"as_of_date": AS_OF, "events_adapter": events_adapter, "absent_raw_tables": ABSENT}
+    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+    return duckdb.connect(str(path), read_only=True)
+
+
+def segments_by_person(con) -> dict:
+    """Person -> (behavioral segment, device mix, primary browser, primary OS), as EXPECTED."""
+    rows = con.execute(
+        "select behavioral.contact_id, behavioral_segment, device_mix, primary_browser, primary_os "
+        "from marts.seg_behavioral as behavioral "
+        "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
+    ).fetchall()
+    return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}

@@ -5,41 +5,21 @@ context_user_agent alone, and the quarantine reasons of the quirky rows. One dbt
 
 from __future__ import annotations
 
-import json
-
-import duckdb
 import pytest
 
 import fixtures_events_people as people
 import fixtures_rudderstack
-from conftest import run_dbt
 
 
 @pytest.fixture(scope="module")
 def rudderstack_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("rudderstack")
-    path = workdir / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        people.write_generic_crm(con)
-        fixtures_rudderstack.write(con)
-    variables = {"as_of_date": people.AS_OF, "events_adapter": "rudderstack", "absent_raw_tables": people.ABSENT}
-    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
-    with duckdb.connect(str(path), read_only=True) as con:
-        yield con
-
-
-def segments_by_person(con) -> dict:
-    rows = con.execute(
-        "select behavioral.contact_id, behavioral_segment, device_mix, primary_browser, primary_os "
-        "from marts.seg_behavioral as behavioral "
-        "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
-    ).fetchall()
-    return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}
+    con = people.build(tmp_path_factory, "rudderstack", fixtures_rudderstack)
+    yield con
+    con.close()
 
 
 def test_each_person_lands_in_the_expected_segments(rudderstack_warehouse):
-    assert segments_by_person(rudderstack_warehouse) == people.EXPECTED
+    assert people.segments_by_person(rudderstack_warehouse) == people.EXPECTED
 
 
 def test_quirky_rows_are_quarantined_with_their_reason(rudderstack_warehouse):

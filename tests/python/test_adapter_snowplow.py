@@ -6,41 +6,21 @@ identifies derived from events with a user_id, and the quarantine reasons of the
 
 from __future__ import annotations
 
-import json
-
-import duckdb
 import pytest
 
 import fixtures_events_people as people
 import fixtures_snowplow
-from conftest import run_dbt
 
 
 @pytest.fixture(scope="module")
 def snowplow_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("snowplow")
-    path = workdir / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        people.write_generic_crm(con)
-        fixtures_snowplow.write(con)
-    variables = {"as_of_date": people.AS_OF, "events_adapter": "snowplow", "absent_raw_tables": people.ABSENT}
-    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
-    with duckdb.connect(str(path), read_only=True) as con:
-        yield con
-
-
-def segments_by_person(con) -> dict:
-    rows = con.execute(
-        "select behavioral.contact_id, behavioral_segment, device_mix, primary_browser, primary_os "
-        "from marts.seg_behavioral as behavioral "
-        "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
-    ).fetchall()
-    return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}
+    con = people.build(tmp_path_factory, "snowplow", fixtures_snowplow)
+    yield con
+    con.close()
 
 
 def test_each_person_lands_in_the_expected_segments(snowplow_warehouse):
-    assert segments_by_person(snowplow_warehouse) == people.EXPECTED
+    assert people.segments_by_person(snowplow_warehouse) == people.EXPECTED
 
 
 def test_quirky_rows_are_quarantined_with_their_reason(snowplow_warehouse):
