@@ -101,12 +101,21 @@ def test_tables_have_exactly_the_contract_columns_and_types(runs):
                 con.execute(f"describe select * from read_parquet('{folder / 'a' / table.schema / table.name}.parquet')").fetchall(),
             ):
                 columns = {name: kind for name, kind, *_ in described}
-                assert set(columns) == set(table.required) | set(table.optional), table.qualified
+                expected = set(table.required) | set(table.optional)
+                assert set(columns) == expected - NOT_GENERATED_COLUMNS.get(table.qualified, set()), table.qualified
                 for column, kind in columns.items():
                     assert kind == TYPED.get(column, "VARCHAR"), (table.qualified, column, kind)
             rows = con.execute(f"select count(*) from {table.schema}.{table.name}").fetchone()[0]
             assert rows == manifest["tables"][f"{table.source}.{table.name}"]["rows"] > 0, table.qualified
     assert manifest["total_rows"] == sum(t["rows"] for t in manifest["tables"].values())
+
+
+# Reasons for loader formats the generator's dirt does not write yet (text booleans, impossible load times, NaN and
+# grouped amounts): each is tested in tests/python/test_bad_values.py on hand-written rows.
+NOT_GENERATED = {"impossible_load_time", "unparseable_boolean", "non_finite_amount", "malformed_amount"}
+# Optional contract columns for real loaders' data that the generator does not write (docs/adapters.md).
+NOT_GENERATED_COLUMNS = {"raw_compliance.erasure_requests": {"contact_id"},
+                         "raw_product.tracks": {"context_user_agent"}, "raw_product.pages": {"context_user_agent"}}
 
 
 def test_every_contract_reason_is_injected(runs):
@@ -115,11 +124,11 @@ def test_every_contract_reason_is_injected(runs):
     assert set(reasons) >= {"contacts", "orders", "tracks", "pages", "identifies", "responses"}
     for key in ("crm.contacts", "crm.orders", "product.tracks", "product.pages", "product.identifies",
                 "surveys.responses", "crm.accounts", "crm.subscriptions", "compliance.erasure_requests"):
-        expected = set(reasons[key.split(".")[1]])
+        expected = set(reasons[key.split(".")[1]]) - NOT_GENERATED
         found = {reason for reason, count in manifest["tables"][key]["quarantined"].items() if count > 0}
         assert found == expected, (key, expected - found, found - expected)
     # tickets: every reason but erasure is certain at this size (erased people rarely have tickets)
-    assert set(reasons["tickets"]) - {"erasure_requested"} <= set(manifest["tables"]["crm.tickets"]["quarantined"])
+    assert set(reasons["tickets"]) - {"erasure_requested"} - NOT_GENERATED <= set(manifest["tables"]["crm.tickets"]["quarantined"])
 
 
 def test_dirt_rates_are_small(runs):
