@@ -10,6 +10,8 @@ property no record has a value for is not written by Fivetran).
 
 from __future__ import annotations
 
+from known_answers import lit as _lit
+
 AS_OF = "2026-11-01"
 SYNCED = "timestamp '2026-11-02 01:00:00'"
 
@@ -19,16 +21,6 @@ def _ms(iso: str) -> str:
     from datetime import datetime, timezone
 
     return str(int(datetime.fromisoformat(iso).replace(tzinfo=timezone.utc).timestamp() * 1000))
-
-
-def _lit(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:

@@ -10,6 +10,8 @@ spaces; a soft-deleted contact, a deleted account, a deleted case; an unconverte
 
 from __future__ import annotations
 
+from known_answers import lit as _lit
+
 AS_OF = "2026-11-01"
 SYNCED = "2026-11-02 01:00:00"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -22,16 +24,6 @@ def id18(id15: str) -> str:
         bits = sum(1 << i for i, ch in enumerate(id15[chunk * 5:chunk * 5 + 5]) if "A" <= ch <= "Z")
         suffix += ALPHABET[bits]
     return id15 + suffix
-
-
-def _lit(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:

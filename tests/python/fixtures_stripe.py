@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from known_answers import lit as _lit
+
 SYNCED = "timestamp '2026-11-02 01:00:00'"
 EMAILS = {f"p{n}": f"p{n}@example.com" for n in range(1, 7)}
 
@@ -21,16 +23,6 @@ EMAILS = {f"p{n}": f"p{n}@example.com" for n in range(1, 7)}
 def epoch(iso: str) -> int:
     """Epoch seconds of a UTC time, as Stripe's API writes `created`."""
     return int(datetime.fromisoformat(iso).replace(tzinfo=timezone.utc).timestamp())
-
-
-def _lit(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
