@@ -1,6 +1,8 @@
 -- Nothing is silently dropped: for every raw table, rows kept by staging + rows quarantined = raw rows.
 -- Counts the contract tables as their adapter delivers them (the generic adapter: the raw table itself, read by name),
 -- independently of the base models that split them.
+-- In the ingestion group: it reads the private adapter models (models/_groups.yml).
+{{ config(group="ingestion") }}
 {%- set staged_tables = staged_raw_tables() %}
 
 with
