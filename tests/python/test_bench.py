@@ -17,14 +17,18 @@ EARLIER_ROW = {  # a row measured by an earlier run, kept by --merge
 
 
 def test_bench_reports_every_figure(tmp_path):
-    (tmp_path / "bench.json").write_text(json.dumps({"scales": [EARLIER_ROW]}))
-    result = run_cli(["bench", "--contacts", "300,400", "--repeats", "2", "--workdir", str(tmp_path / "work"),
+    # One scale measured (each scale costs four builds); --merge is proven by the two earlier rows: the one at the
+    # measured scale is replaced, the other kept.
+    stale_row = {**EARLIER_ROW, "contacts": 300, "commit": "stale00"}
+    (tmp_path / "bench.json").write_text(json.dumps({"scales": [stale_row, EARLIER_ROW]}))
+    result = run_cli(["bench", "--contacts", "300", "--repeats", "2", "--workdir", str(tmp_path / "work"),
                       "--json-out", str(tmp_path / "bench.json"), "--markdown-out", str(tmp_path / "bench.md")])
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "bench.json").read_text())
-    assert [r["contacts"] for r in report["scales"]] == [300, 400, 1000000]  # each scale once, the earlier kept
+    assert [r["contacts"] for r in report["scales"]] == [300, 1000000]  # each scale once, the earlier kept
     scale = report["scales"][0]
-    assert scale["contacts"] == 300 and scale["build_ok"]
+    assert scale["contacts"] == 300 and scale["build_ok"] and scale["commit"] != "stale00"
+    assert report["scales"][1] == EARLIER_ROW
     assert len(scale["behavioral_models_samples"]) == len(scale["reference_query_samples"]) == 2
     for key in ("generate_seconds", "parse_seconds", "build_seconds", "behavioral_models_seconds",
                 "reference_query_seconds", "incremental_build_seconds", "appended_event_rows", "peak_rss_mib",
