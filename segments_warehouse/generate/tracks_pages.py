@@ -1,0 +1,181 @@
+"""raw_product.tracks and pages: planned events as rows (identity, timestamps, context), their dirt, and the write."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import vocab
+from .arrays import arrow_table, mix, take, ts_array
+from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, with_copies
+from .schema import DAY, HOUR
+from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, hex_id_sql, ts_formats, ts_sql
+from .words import EV, EV_LOGIN, OTHER_POOL, PAGES, REFERRERS, TRACK_EVENTS, UTM_SOURCES
+from .world import World
+
+
+def event_context(g: World, rng, c: np.ndarray, k: int) -> dict[str, np.ndarray]:
+    """Device, OS, browser, country, city, locale of each event (c = -1: someone unknown, drawn at random)."""
+    known = c >= 0
+    cc = np.maximum(c, 0)
+    pattern = np.where(known, g.device_pattern[cc], rng.integers(0, 3, k))
+    mobile_kind = np.where(known, g.mobile_kind[cc], 1)
+    desktop = np.where(pattern == 0, True, np.where(pattern == 1, False, rng.random(k) < 0.55))
+    device = np.where(desktop, 0, mobile_kind)
+    desktop_os = np.where(known, g.desktop_os[cc], rng.integers(0, len(vocab.OPERATING_SYSTEMS_DESKTOP), k))
+    desktop_browser = np.where(known, g.desktop_browser[cc], rng.integers(0, len(vocab.BROWSERS), k))
+    mobile_os = np.where(known, g.mobile_os[cc], rng.integers(0, 4, k))
+    n_desktop_os = len(vocab.OPERATING_SYSTEMS_DESKTOP)
+    os_code = np.where(device == 0, desktop_os,
+                       np.where(device == 1, n_desktop_os + mobile_os, n_desktop_os + 4 + mobile_os % 2))
+    ios = np.where(device == 1, mobile_os < 2, mobile_os % 2 == 0)
+    browser = np.where(device == 0, desktop_browser, np.where(ios, 3, 1))  # Safari on Apple, else Chrome
+    spelled = rng.random(k)
+    device_text = np.where(spelled < 0.05, device + 3, np.where(spelled < 0.07, -1, device))
+    country = np.where(known, g.country[cc], rng.integers(0, len(g.country_codes), k))
+    where = rng.random(k)
+    country = np.where(where < 0.07, rng.integers(0, len(g.country_codes), k), country)
+    country = np.where(where > 0.97, -1, country)
+    return {"device": device, "device_text": device_text, "os": os_code, "browser": browser, "country": country,
+            "secondary": (pattern == 2) & (device != 0)}
+
+
+def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) -> None:
+    k = len(ev["c"])
+    c = ev["c"]
+    cc = np.maximum(c, 0)
+    # page events get page codes, tracks event codes
+    ev["ev"] = np.where(ev["kind"] == 1, np.where(ev["orphan"], rng.integers(0, len(PAGES), k), ev["ev"] % len(PAGES)), ev["ev"])
+    ev["ev"] = np.where((ev["kind"] == 0) & ev["orphan"], np.array(OTHER_POOL + [EV_LOGIN])[rng.integers(0, 5, k)], ev["ev"])
+    order = np.lexsort((ev["ts"], ev["kind"], c if not ghost else ev["orphan_no"]))
+    ev = {key: v[order] for key, v in ev.items()}
+    c, cc = ev["c"], np.maximum(ev["c"], 0)
+    context = event_context(g, rng, c, k)
+    known = c >= 0
+    user = np.where(ev["anon_only"], -1, np.where(known, g.user_no[cc], np.where(
+        ghost, g.n_users + g.orphan_user_pool + ev["orphan_no"] + 1, g.n_users + ev["orphan_no"] + 1)))
+    # anonymous ids: 2 per contact (primary device, second device), then orphan and ghost ranges
+    anon = np.where(known, 2 * cc + context["secondary"],
+                    2 * g.n + (ev["orphan_no"] if not ghost else g.orphan_user_pool * 4 + ev["orphan_no"])
+                    + np.where(ghost, 0, rng.integers(0, 3, k) * g.orphan_user_pool))
+    anon = mix(anon, g.salt)
+    late = rng.random(k) < 0.025
+    received = ev["ts"] + np.where(late, rng.integers(25 * HOUR, 5 * DAY, k), rng.integers(1, 600, k))
+    rows = {
+        "c": c, "kind": ev["kind"], "ev": ev["ev"], "ts": ev["ts"], "user": user, "anon": anon,
+        "sent": ev["ts"] + rng.integers(0, 4, k), "received": received,
+        "uuid": received + rng.integers(60, 4 * HOUR, k), "fmt": ts_formats(rng, k),
+        "device_text": context["device_text"], "os": context["os"], "browser": context["browser"],
+        "country": context["country"], "feature": np.where(ev["ev"] == EV["feature_used"],
+                                                           rng.integers(0, len(vocab.FEATURES), k), -1),
+        "name_dirt": np.where(rng.random(k) < 0.03, rng.integers(1, 4, k), 0).astype(np.int8),
+        "blank": np.zeros(k, dtype=np.int8), "blank_identity": np.zeros(k, dtype=bool), "late": late,
+        "seq": np.zeros(k, dtype=np.int64), "page_extra": rng.integers(0, 1 << 20, k),
+    }
+    rows["name_dirt"] = np.where(rows["kind"] == 0, rows["name_dirt"], 0).astype(np.int8)
+    is_track = rows["kind"] == 0
+    rows["seq"][is_track] = g.track_seq + np.arange(int(is_track.sum()))
+    rows["seq"][~is_track] = g.page_seq + np.arange(int((~is_track).sum()))
+    g.track_seq += int(is_track.sum())
+    g.page_seq += int((~is_track).sum())
+    erased = known & g.erased[cc]
+    kept = ~erased
+    for kind, key in ((0, "product.tracks"), (1, "product.pages")):
+        of_kind = rows["kind"] == kind
+        g.expect(key, "erasure_requested", (erased & of_kind).sum())
+        g.cleanable[f"{key}.late_events"] += int((kept & late & of_kind).sum())
+        g.cleanable[f"{key}.after_as_of"] += int((kept & of_kind & (rows["ts"] >= g.end)).sum())
+        g.cleanable[f"{key}.device_type_needs_normalizing"] += int((kept & of_kind & (rows["device_text"] >= 3)).sum())
+        g.cleanable[f"{key}.anonymous_only"] += int((kept & of_kind & (user < 0)).sum())
+        if ghost:
+            g.cleanable[f"{key}.user_not_in_crm"] += int(of_kind.sum())
+    g.cleanable["product.tracks.event_name_needs_normalizing"] += int((kept & (rows["name_dirt"] > 0)).sum())
+
+    if not ghost:
+        # dirt: copies of events of live, identified people; one defect each
+        candidates = np.flatnonzero(known & g.clean[cc] & (user >= 0))
+        picks = []
+        future = np.maximum(g.end + DAY * rng.integers(*FUTURE_DAYS, k), 1_924_992_000)  # >= 2031-01-01
+        specs = [
+            ("missing_id", {"blank": 1}), ("missing_id", {"blank": 2}),
+            ("missing_identity", {"user": -1, "anon": -1}), ("missing_identity", {"blank_identity": True}),
+            ("unparseable_timestamp", {"fmt": TS_WORDS}), ("unparseable_timestamp", {"fmt": TS_BAD_DATE}),
+            ("unparseable_timestamp", {"fmt": TS_BLANK}),
+            ("implausible_timestamp", {"ts": "1900"}), ("future_timestamp", {"ts": "future"}),
+            ("duplicate_event", {"dup": True}),
+        ]
+        used = np.zeros(k, dtype=bool)
+        for reason, spec in specs:
+            size = dirt_size(rng, len(candidates), 0.0009 if reason != "duplicate_event" else 0.003,
+                             2 if reason in ("missing_id", "missing_identity", "unparseable_timestamp") else 3)
+            if reason == "duplicate_event":
+                pool = candidates[~used[candidates]]
+                pick = np.sort(rng.choice(pool, min(size, len(pool)), replace=False))
+                used[pick] = True
+                delay = rng.integers(60, 3 * DAY, len(pick))
+                overrides = {"received": rows["received"][pick] + delay, "uuid": rows["uuid"][pick] + delay}
+            else:
+                pick = np.sort(rng.choice(candidates, size, replace=False))
+                overrides = {key: value for key, value in spec.items() if key != "ts"}
+                if spec.get("ts") == "1900":
+                    overrides["ts"] = IMPLAUSIBLE_EPOCH + rng.integers(0, DAY, len(pick))
+                    overrides["fmt"] = np.zeros(len(pick), dtype=np.int8)
+                elif spec.get("ts") == "future":
+                    overrides["ts"] = future[pick]
+                overrides["seq"] = np.where(rows["kind"][pick] == 0,
+                                            g.track_seq + np.cumsum(rows["kind"][pick] == 0) - 1,
+                                            g.page_seq + np.cumsum(rows["kind"][pick] == 1) - 1)
+                g.track_seq += int((rows["kind"][pick] == 0).sum())
+                g.page_seq += int((rows["kind"][pick] == 1).sum())
+                overrides["late"] = np.zeros(len(pick), dtype=bool)
+            picks.append((pick, overrides))
+            for kind, key in ((0, "product.tracks"), (1, "product.pages")):
+                g.expect(key, reason, (rows["kind"][pick] == kind).sum())
+        rows = with_copies(rows, picks)
+
+    for kind, (schema, table) in ((0, ("raw_product", "tracks")), (1, ("raw_product", "pages"))):
+        select = rows["kind"] == kind
+        part = {key: v[select] for key, v in rows.items()}
+        m = len(part["c"])
+        columns = {
+            "_k": np.arange(m), "blank": part["blank"], "seq": mix(part["seq"], g.salt + 1 + kind),
+            "user": part["user"], "anon": part["anon"], "blank_identity": part["blank_identity"],
+            "ts": part["ts"], "fmt": part["fmt"], "sent": part["sent"],
+            "received": ts_array(part["received"]), "uuid": ts_array(part["uuid"]),
+            "device": take(g.device_values, part["device_text"]),
+            "os": take(g.os_values, part["os"]), "browser": take(g.browser_values, part["browser"]),
+            "locale": take(g.locale_of, part["country"]), "country": take(g.country_codes, part["country"]),
+            "city": take(g.city_of, part["country"]),
+        }
+        common = {
+            "user_id": f"case when blank_identity then '' when user < 0 then null "
+                       f"else 'u_' || lpad(cast(user as varchar), {g.uwidth}, '0') end",
+            "anonymous_id": "case when blank_identity then '' when anon < 0 then null "
+                            "else 'anon_' || printf('%012x', anon) end",
+            "timestamp": ts_sql("ts", "fmt"), "sent_at": ts_sql("sent", TS_Z), "received_at": "received",
+            "context_device_type": "device", "context_os_name": "os", "context_browser": "browser",
+            "context_locale": "locale", "context_country": "country", "context_city": "city", "uuid_ts": "uuid",
+        }
+        if kind == 0:
+            columns.update({
+                "name": take(TRACK_EVENTS, part["ev"]), "name_dirt": part["name_dirt"],
+                "text": take([e.replace("_", " ").capitalize() for e in TRACK_EVENTS], part["ev"]),
+                "feature": take(vocab.FEATURES, part["feature"]),
+            })
+            g.sink.write(schema, table, {
+                "id": hex_id_sql("evt_", "seq"), **common,
+                "event": "case name_dirt when 1 then upper(substr(name, 1, 1)) || substr(name, 2) "
+                         "when 2 then ' ' || name || ' ' when 3 then upper(name) else name end",
+                "event_text": "text", "feature": "feature",
+            }, arrow_table(columns))
+        else:
+            extra = part["page_extra"]
+            columns.update({
+                "path": take([p for p, _ in PAGES], part["ev"]), "title": take([t for _, t in PAGES], part["ev"]),
+                "referrer": take(REFERRERS, extra % len(REFERRERS)),
+                "utm": take(UTM_SOURCES, (extra // 7) % len(UTM_SOURCES)),
+            })
+            g.sink.write(schema, table, {
+                "id": hex_id_sql("pg_", "seq"), **common,
+                "url": "'https://app.example.com' || path", "path": "path", "referrer": "referrer",
+                "title": "title", "context_campaign_source": "utm",
+            }, arrow_table(columns))
