@@ -136,7 +136,7 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
     # one erasure request, from the most active identified user not erased yet
     before = con.execute("select count(*) from raw_compliance.erasure_requests").fetchone()[0]
     con.execute(f"""
-        insert into raw_compliance.erasure_requests
+        insert into raw_compliance.erasure_requests (id, email, requested_at, _loaded_at)
         select 'er_append_{tag}', email, {_TS_ISO.format(identify_at)}, {land} + interval 3 minute
         from (
             select i.email, count(*) as events
@@ -145,6 +145,11 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
             where nullif(trim(i.email), '') is not null
                 and lower(trim(i.email)) not in (select lower(trim(email)) from raw_compliance.erasure_requests
                                                  where email is not null)
+                -- nor a person already erased by contact id
+                and lower(trim(i.email)) not in (
+                    select lower(trim(c.email)) from raw_crm.contacts as c
+                    join raw_compliance.erasure_requests as r on trim(c.id) = trim(r.contact_id)
+                    where c.email is not null)
             group by i.email
             order by events desc, i.email
             limit 1

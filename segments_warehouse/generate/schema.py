@@ -50,7 +50,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
         ("id", _S), ("response_id", _S), ("survey_name", _S), ("question_id", _S), ("question_text", _S),
         ("respondent_email", _S), ("answer_text", _S), ("submitted_at", _S), ("_loaded_at", _T)]),
     ("raw_compliance", "erasure_requests"): pa.schema([
-        ("id", _S), ("email", _S), ("requested_at", _S), ("_loaded_at", _T)]),
+        ("id", _S), ("email", _S), ("contact_id", _S), ("requested_at", _S), ("_loaded_at", _T)]),
 }
 SOURCES = {"raw_crm": "crm", "raw_product": "product", "raw_surveys": "surveys", "raw_compliance": "compliance"}
 _DUCKDB_TYPES = {_S: "VARCHAR", _I: "BIGINT", _F: "DOUBLE", _B: "BOOLEAN", _T: "TIMESTAMP"}

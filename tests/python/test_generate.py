@@ -114,8 +114,7 @@ def test_tables_have_exactly_the_contract_columns_and_types(runs):
 # grouped amounts): each is tested in tests/python/test_bad_values.py on hand-written rows.
 NOT_GENERATED = {"impossible_load_time", "unparseable_boolean", "non_finite_amount", "malformed_amount"}
 # Optional contract columns for real loaders' data that the generator does not write (docs/adapters.md).
-NOT_GENERATED_COLUMNS = {"raw_compliance.erasure_requests": {"contact_id"},
-                         "raw_product.tracks": {"context_user_agent"}, "raw_product.pages": {"context_user_agent"}}
+NOT_GENERATED_COLUMNS = {"raw_product.tracks": {"context_user_agent"}, "raw_product.pages": {"context_user_agent"}}
 
 
 def test_every_contract_reason_is_injected(runs):
@@ -163,12 +162,16 @@ def test_blank_ids_and_duplicate_ids_match_the_manifest(raw, runs):
 
 def test_erasure_counts_by_normalized_email(raw, runs):
     manifest = runs[1]["tables"]
-    raw.execute("""
-        create or replace temp table erased_emails as
-        select distinct lower(trim(email)) as email from raw_compliance_erasure_requests where trim(email) <> ''""")
+    # a request names a person by email, by contact id, or both: the person is every email any version carried
     raw.execute("""
         create or replace temp table erased_contacts as
-        select distinct id from raw_crm_contacts where lower(trim(email)) in (select email from erased_emails)""")
+        select distinct id from raw_crm_contacts
+        where lower(trim(email)) in (select lower(trim(email)) from raw_compliance_erasure_requests)
+            or trim(id) in (select trim(contact_id) from raw_compliance_erasure_requests)""")
+    raw.execute("""
+        create or replace temp table erased_emails as
+        select lower(trim(email)) as email from raw_compliance_erasure_requests where trim(email) <> ''
+        union select lower(trim(email)) from raw_crm_contacts where id in (select id from erased_contacts)""")
     raw.execute("""
         create or replace temp table erased_users as
         select user_id as product_id from raw_product_identifies where lower(trim(email)) in (select email from erased_emails)""")
@@ -191,7 +194,16 @@ def test_erasure_counts_by_normalized_email(raw, runs):
     assert raw.execute("select count(*) from erased_contacts").fetchone()[0] > 0
     for key, sql in counts.items():
         assert raw.execute(sql).fetchone()[0] == manifest[key]["quarantined"].get("erasure_requested", 0), key
-    # requests: written with other case and spaces; one blank; one repeated; some for people in no CRM contact
+    # requests: written with other case and spaces; one blank; one repeated; some for people in no CRM contact;
+    # some name the contact id too, some the contact id alone (no email column value at all)
+    by_id = raw.execute("""
+        select count(*) filter (where email is null), count(*) filter (where email is not null and contact_id is not null),
+               count(*) filter (where contact_id is not null and trim(contact_id) not in (select trim(id) from raw_crm_contacts))
+        from raw_compliance_erasure_requests""").fetchone()
+    cleanable = runs[1]["cleanable"]
+    assert by_id == (cleanable["compliance.erasure_requests.by_contact_id_only"],
+                     cleanable["compliance.erasure_requests.by_email_and_contact_id"], 0)
+    assert by_id[0] >= 1 and by_id[1] >= 1
     requests = raw.execute("""
         select count(*) filter (where trim(email) = ''),
                count(*) filter (where trim(email) <> '') - count(distinct lower(trim(email))) filter (where trim(email) <> ''),

@@ -90,8 +90,16 @@ def test_cleanable_dirt_is_cleaned_not_quarantined(built_warehouse):
 
 
 def test_erased_people_are_nowhere_in_staging(built_warehouse):
-    erased = [r[0] for r in built_warehouse.query("select email from staging.stg_compliance__erasure_requests")]
+    erased = [r[0] for r in built_warehouse.query(
+        "select email from staging.stg_compliance__erasure_requests where email is not null")]
     assert erased
+    # requests by contact id alone (no email) erase the contact too
+    by_id = built_warehouse.query(
+        "select contact_id from staging.stg_compliance__erasure_requests where email is null and contact_id is not null")
+    assert by_id
+    assert built_warehouse.query(
+        "select count(*) from staging.stg_crm__contacts where contact_id in "
+        "(select contact_id from staging.stg_compliance__erasure_requests where contact_id is not null)")[0][0] == 0
     listed = ", ".join("'" + e.replace("'", "''") + "'" for e in erased)
     assert built_warehouse.query(f"select count(*) from staging.stg_crm__contacts where email in ({listed})")[0][0] == 0
     assert built_warehouse.query(f"select count(*) from staging.stg_product__identifies where email in ({listed})")[0][0] == 0
