@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, choice, repeat_versions, take, ts_array, version_times
-from .dirt import UNKNOWN_STATUSES, dirt_size, with_copies
+from .dirt import (IMPOSSIBLE_LOAD_TIMES, NON_FINITE_AMOUNTS, UNKNOWN_STATUSES, dirt_size, impossible_load_times, loader_dirt,
+                   with_copies)
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_WORDS, TS_Z, id_sql, ts_formats, ts_sql
 from .world import World
@@ -45,7 +46,7 @@ def subscriptions(g: World) -> None:
     status_row = np.where(~latest, 1, sub["status"][entity])
     rows = {"s": entity, "updated": updated, "loaded": loaded, "fmt": ts_formats(rng, len(entity)),
             "started_fmt": np.zeros(len(entity), dtype=np.int8), "blank": np.zeros(len(entity), dtype=np.int8),
-            "status": status_row}
+            "status": status_row, "sid": entity, "bad_mrr": np.full(len(entity), -1)}
     candidates = np.flatnonzero(latest)
     picks = []
     for reason, overrides in [("missing_id", {"blank": 1}), ("unparseable_timestamp", {"fmt": TS_BAD_DATE}),
@@ -54,11 +55,18 @@ def subscriptions(g: World) -> None:
         pick = rng.choice(candidates, dirt_size(rng, len(candidates), 0.004), replace=False)
         picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
         g.expect("crm.subscriptions", reason, len(pick))
+    # an impossible load time on a copy; a non-finite mrr (typed NaN or infinity) on a new subscription of the
+    # account: a copy under the same id would supersede the good latest version and hide the subscription
+    loader_dirt(g, "crm.subscriptions", candidates, [
+        ("impossible_load_time", {"loaded": lambda pick: impossible_load_times(len(pick))}),
+        ("non_finite_amount", {"sid": lambda pick: k + np.arange(len(pick)),
+                               "bad_mrr": lambda pick: np.arange(len(pick)) % 3}),
+    ], picks, 0.004)
     rows = with_copies(rows, picks)
     s = rows["s"]
     mrr = np.array([0.0, 29.0, 99.0, 499.0])[sub["plan"][s]] * (1 + sub["account"][s] % 5)
     table = arrow_table({
-        "_k": np.arange(len(s)), "s": s, "blank": rows["blank"], "fmt": rows["fmt"],
+        "_k": np.arange(len(s)), "sid": rows["sid"], "bad_mrr": rows["bad_mrr"], "blank": rows["blank"], "fmt": rows["fmt"],
         "started_fmt": rows["started_fmt"], "updated": rows["updated"], "loaded": ts_array(rows["loaded"]),
         "account": sub["account"][s],
         "plan": take(vocab.PLANS + [p.title() for p in vocab.PLANS], sub["plan"][s] + 4 * (s % 9 == 0)),
@@ -66,11 +74,13 @@ def subscriptions(g: World) -> None:
         "currency": take(["USD", "EUR", "GBP"], sub["account"][s] % 3),
         "started": sub["started"][s], "renews": sub["renews"][s], "canceled": sub["canceled"][s],
     })
-    width = max(6, len(str(k)))
+    width = max(6, len(str(int(rows["sid"].max()) + 1)))
     g.sink.write("raw_crm", "subscriptions", {
-        "id": id_sql("s_", "s + 1", width),
+        "id": id_sql("s_", "sid + 1", width),
         "account_id": f"'a_' || lpad(cast(account + 1 as varchar), {g.awidth}, '0')",
-        "plan": "plan", "status": "status", "mrr": "mrr", "currency": "currency",
+        "plan": "plan", "status": "status", "currency": "currency",
+        "mrr": "case bad_mrr when 0 then cast('NaN' as double) when 1 then cast('Infinity' as double) "
+               "when 2 then cast('-Infinity' as double) else mrr end",
         "started_at": ts_sql("started", "started_fmt"), "renews_at": ts_sql("renews", TS_Z),
         "canceled_at": f"case when canceled < 0 then null else {ts_sql('canceled', TS_Z)} end",
         "updated_at": ts_sql("updated", "fmt"), "_loaded_at": "loaded",
@@ -128,6 +138,18 @@ def orders(g: World) -> None:
         extra["parent"].append(np.full(size, -1))
         extra["dirt"].append(np.full(size, code, dtype=np.int8))
         g.expect("crm.orders", reason, size)
+    # loader formats (their own random stream): an impossible load time, a non-finite or a malformed text amount
+    loader = g.rng("crm.orders", "loader dirt")
+    for reason, code in [("impossible_load_time", 10), ("non_finite_amount", 11), ("malformed_amount", 12)]:
+        size = dirt_size(loader, len(live_buyers), 0.002, 2)
+        extra["contact"].append(loader.choice(live_buyers, size) if size else np.zeros(0, dtype=np.int64))
+        extra["at"].append(g.day_start(loader.integers(0, 400, size)) + loader.integers(0, DAY, size))
+        extra["amount"].append(np.round(loader.lognormal(4.0, 0.6, size), 2))
+        extra["currency"].append(np.zeros(size, dtype=np.int64))
+        extra["status"].append(np.zeros(size, dtype=np.int64))
+        extra["parent"].append(np.full(size, -1))
+        extra["dirt"].append(np.full(size, code, dtype=np.int8))
+        g.expect("crm.orders", reason, size)
     o = {key: np.concatenate([o[key], *extra[key]]).astype(o[key].dtype) for key in o}
     o["amount"] = np.where(o["dirt"] == 6, np.nan, o["amount"])
     # ids in order of contact and time
@@ -171,13 +193,21 @@ def orders(g: World) -> None:
         "parent": o["parent"][e], "account": account, "amount": o["amount"][e],
         "currency": take(currency_codes + vocab.CURRENCY_SPELLINGS_EXTRA + vocab.UNKNOWN_CURRENCIES, currency_text),
         "status": take(["paid", "refunded", "failed", "PAID", "Refunded", "FAILED", *UNKNOWN_STATUSES], status_text),
-        "ordered": o["at"][e], "updated": np.where(dirt == 9, g.far_future, updated), "loaded": ts_array(loaded),
+        "ordered": o["at"][e], "updated": np.where(dirt == 9, g.far_future, updated),
+        "loaded": ts_array(np.where(dirt == 10, np.array(IMPOSSIBLE_LOAD_TIMES)[e % 2], loaded)), "dirt": dirt,
     })
+    # the amount as text, as a CSV loader lands it: the shortest text of the double, or the loader's dirt
+    non_finite = ", ".join(f"'{value}'" for value in NON_FINITE_AMOUNTS)
+    amount_text = f"""(case dirt
+        when 11 then ([{non_finite}])[(o % {len(NON_FINITE_AMOUNTS)}) + 1]
+        when 12 then (case when o % 2 = 0 then replace(printf('%.2f', amount), '.', ',')
+                      else '1,' || printf('%03d', cast(floor(amount) as bigint) % 1000) || '.50' end)
+        else cast(amount as varchar) end)"""
     g.sink.write("raw_crm", "orders", {
         "id": id_sql("o_", "o + 1", width),
         "contact_id": f"'c_' || lpad(cast(c + 1 as varchar), {g.width}, '0')",
         "account_id": f"case when account < 0 then null else 'a_' || lpad(cast(account + 1 as varchar), {g.awidth}, '0') end",
         "parent_order_id": f"case when parent < 0 then null else 'o_' || lpad(cast(parent + 1 as varchar), {width}, '0') end",
-        "amount": "amount", "currency": "currency", "status": "status",
+        "amount": amount_text, "currency": "currency", "status": "status",
         "ordered_at": ts_sql("ordered", "fmt"), "updated_at": ts_sql("updated", "upd_fmt"), "_loaded_at": "loaded",
     }, table)

@@ -6,7 +6,8 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, choice, repeat_versions, respell, take, ts_array, uniform_int, version_times
-from .dirt import dirt_size, with_copies
+from .dirt import (FALSE_SPELLINGS, TRUE_SPELLINGS, UNPARSEABLE_BOOLEANS, dirt_size, impossible_load_times, loader_dirt,
+                   with_copies)
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, email_sql, id_sql, ts_formats, ts_sql
 from .words import (CITIES, COMPANY_SUFFIXES, COMPANY_WORDS, DOMAINS, FIRST_NAMES, LAST_NAMES, OWNERS, PLACEHOLDER_KEYS,
@@ -57,6 +58,8 @@ def accounts(g: World) -> None:
         overrides = {**overrides, "loaded": rows["loaded"][pick] + DAY}
         picks.append((pick, overrides))
         g.expect("crm.accounts", reason, len(pick))
+    loader_dirt(g, "crm.accounts", candidates,
+                [("impossible_load_time", {"loaded": lambda pick: impossible_load_times(len(pick))})], picks, 0.004)
     rows = with_copies(rows, picks)
     a = rows["a"]
     table = arrow_table({
@@ -128,7 +131,7 @@ def contacts(g: World) -> None:
     rows = {
         "c": entity, "updated": updated, "loaded": loaded, "fmt": ts_formats(rng, len(entity)),
         "deleted": g.deleted[entity] & latest, "blank": np.zeros(len(entity), dtype=np.int8),
-        "variant": g.email_variant[entity], "lifecycle": lifecycle_row,
+        "variant": g.email_variant[entity], "lifecycle": lifecycle_row, "bad_boolean": np.full(len(entity), -1),
     }
     candidates = np.flatnonzero(latest & g.clean[entity])
     picks = []
@@ -140,6 +143,11 @@ def contacts(g: World) -> None:
         pick = rng.choice(candidates, dirt_size(rng, len(candidates), 0.0025, 2), replace=False)
         picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
         g.expect("crm.contacts", reason, len(pick))
+    loader_dirt(g, "crm.contacts", candidates, [
+        ("impossible_load_time", {"loaded": lambda pick: impossible_load_times(len(pick))}),
+        ("unparseable_boolean", {"loaded": lambda pick: rows["loaded"][pick] + DAY,
+                                 "bad_boolean": lambda pick: np.arange(len(pick)) % len(UNPARSEABLE_BOOLEANS)}),
+    ], picks)
     rows = with_copies(rows, picks)
     c = rows["c"]
     account = g.account[c]
@@ -164,7 +172,10 @@ def contacts(g: World) -> None:
 
     table = arrow_table({
         "_k": np.arange(len(c)), "c": c, "blank": rows["blank"], "fmt": rows["fmt"], "updated": rows["updated"],
-        "loaded": ts_array(rows["loaded"]), "deleted": rows["deleted"], "variant": rows["variant"],
+        "loaded": ts_array(rows["loaded"]), "variant": rows["variant"],
+        "deleted": take(TRUE_SPELLINGS + FALSE_SPELLINGS + UNPARSEABLE_BOOLEANS, np.where(
+            rows["bad_boolean"] >= 0, len(TRUE_SPELLINGS) + len(FALSE_SPELLINGS) + rows["bad_boolean"],
+            np.where(rows["deleted"], c % len(TRUE_SPELLINGS), len(TRUE_SPELLINGS) + c % len(FALSE_SPELLINGS)))),
         "account": account_text, "created": g.created[c],
         "fn": take([s for _, s in FIRST_NAMES], g.first_name[c]),
         "ln": take([s for _, s in LAST_NAMES], g.last_name[c]),
@@ -238,6 +249,8 @@ def tickets(g: World) -> None:
         pick = rng.choice(candidates, dirt_size(rng, len(candidates), 0.004), replace=False)
         picks.append((pick, {**overrides, "loaded": rows["loaded"][pick] + DAY}))
         g.expect("crm.tickets", reason, len(pick))
+    loader_dirt(g, "crm.tickets", candidates,
+                [("impossible_load_time", {"loaded": lambda pick: impossible_load_times(len(pick))})], picks, 0.004)
     rows = with_copies(rows, picks)
     e = rows["t"]
     table = arrow_table({

@@ -1,5 +1,6 @@
 """The raw tables the generator writes: every table of docs/raw_contract.md with its columns, in order, and their
-types; and the time units every module counts in."""
+types; and the time units every module counts in. Both forms the contract allows occur: contacts.is_deleted and
+orders.amount are text (as a CSV loader lands them), accounts.is_deleted and subscriptions.mrr typed."""
 
 from __future__ import annotations
 
@@ -22,13 +23,13 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
         ("id", _S), ("account_id", _S), ("email", _S), ("first_name", _S), ("last_name", _S), ("birth_date", _S),
         ("gender", _S), ("household_income", _F), ("education", _S), ("marital_status", _S), ("job_title", _S),
         ("seniority", _S), ("language", _S), ("country", _S), ("state", _S), ("city", _S), ("timezone", _S),
-        ("lifecycle_stage", _S), ("original_source", _S), ("owner_name", _S), ("is_deleted", _B), ("created_at", _S),
+        ("lifecycle_stage", _S), ("original_source", _S), ("owner_name", _S), ("is_deleted", _S), ("created_at", _S),
         ("updated_at", _S), ("_loaded_at", _T)]),
     ("raw_crm", "subscriptions"): pa.schema([
         ("id", _S), ("account_id", _S), ("plan", _S), ("status", _S), ("mrr", _F), ("currency", _S),
         ("started_at", _S), ("renews_at", _S), ("canceled_at", _S), ("updated_at", _S), ("_loaded_at", _T)]),
     ("raw_crm", "orders"): pa.schema([
-        ("id", _S), ("contact_id", _S), ("account_id", _S), ("parent_order_id", _S), ("amount", _F), ("currency", _S),
+        ("id", _S), ("contact_id", _S), ("account_id", _S), ("parent_order_id", _S), ("amount", _S), ("currency", _S),
         ("status", _S), ("ordered_at", _S), ("updated_at", _S), ("_loaded_at", _T)]),
     ("raw_crm", "tickets"): pa.schema([
         ("id", _S), ("contact_id", _S), ("subject", _S), ("priority", _S), ("status", _S), ("created_at", _S),

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, choice, take, ts_array
-from .dirt import CSAT_OUT_OF_RANGE, NON_NUMERIC_SCORES, NPS_OUT_OF_RANGE, dirt_size, with_copies
+from .dirt import CSAT_OUT_OF_RANGE, NON_NUMERIC_SCORES, NPS_OUT_OF_RANGE, dirt_size, impossible_load_times, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_CODES, email_sql, id_sql, ts_formats, ts_sql
 from .words import DOMAINS, FIRST_NAMES, LAST_NAMES, OUTSIDERS
@@ -117,6 +117,13 @@ def surveys(g: World) -> None:
     dirt(csat_rows, "score_out_of_range",
          {"answer": lambda s: base + len(NON_NUMERIC_SCORES) + len(NPS_OUT_OF_RANGE)
           + rng.integers(0, len(CSAT_OUT_OF_RANGE), s)}, 0.004)
+    # impossible load times on new answer ids, from their own random stream
+    loader = g.rng("surveys.responses", "loader dirt")
+    size = dirt_size(loader, len(live), 0.002, 3)
+    picks.append((np.sort(loader.choice(live, size, replace=False)),
+                  {"seq": next_seq + np.arange(size), "loaded": impossible_load_times(size)}))
+    next_seq += size
+    g.expect("surveys.responses", "impossible_load_time", size)
     rows = with_copies(rows, picks)
     m = len(rows["who"])
     who = rows["who"]
