@@ -10,6 +10,7 @@ from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_load_tim
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, hex_id_sql, ts_formats, ts_sql
 from .words import EV, EV_LOGIN, OTHER_POOL, PAGES, REFERRERS, TRACK_EVENTS, UTM_SOURCES
+from .user_agents import CRAWLER, GARBAGE, NO_DEVICE, UA_DEVICE, UA_SAME_OS, UA_TEXT, same_browser, user_agent_codes
 from .world import World
 
 
@@ -37,6 +38,31 @@ def event_context(g: World, rng, c: np.ndarray, k: int) -> dict[str, np.ndarray]
     country = np.where(where > 0.97, -1, country)
     return {"device": device, "device_text": device_text, "os": os_code, "browser": browser, "country": country,
             "secondary": (pattern == 2) & (device != 0)}
+
+
+def _user_agents(g: World, rows: dict[str, np.ndarray], known: np.ndarray, ghost: bool) -> None:
+    """The user agent of each event (rows["ua"], -1: none) and the explicit context it stands in for: 3% of the
+    events of known people give only the user agent (their explicit device, and OS and browser where the user
+    agent names them alike, null or blank); an unknown visitor (never identified) is now and then a crawler or garbage, with no
+    explicit context; 4% of events with an explicit device carry no user agent (sent server-side). From their
+    own random stream (per chunk: the sequence numbers so far), so every other column stays as it was."""
+    rng = g.rng("product.events", "user agents", g.track_seq, g.page_seq, ghost)
+    k = len(rows["c"])
+    ua = user_agent_codes(rows["os"], rows["browser"])
+    only_ua = known & (rows["device_text"] >= 0) & (rng.random(k) < 0.03)
+    rows["device_text"] = np.where(only_ua, -1, rows["device_text"])
+    rows["os"] = np.where(only_ua & UA_SAME_OS[ua], -1, rows["os"])
+    rows["browser"] = np.where(only_ua & same_browser(ua, rows["browser"]), -1, rows["browser"])
+    rows["context_blank"] = only_ua & (rng.random(k) < 0.3)
+    visitor = rng.random(k)
+    visitor = np.where(known | ghost, 1.0, visitor)  # app users in no CRM contact (ghosts) use real browsers
+    crawler = visitor < 0.15
+    garbage = (visitor >= 0.15) & (visitor < 0.25)
+    ua = np.where(crawler, CRAWLER, np.where(garbage, np.array(GARBAGE)[rng.integers(0, len(GARBAGE), k)], ua))
+    for column in ("device_text", "os", "browser"):
+        rows[column] = np.where(crawler | garbage, -1, rows[column])
+    server_side = (rows["device_text"] >= 0) & (rng.random(k) < 0.04)
+    rows["ua"] = np.where(server_side, -1, ua)
 
 
 def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) -> None:
@@ -72,6 +98,7 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
         "seq": np.zeros(k, dtype=np.int64), "page_extra": rng.integers(0, 1 << 20, k),
     }
     rows["name_dirt"] = np.where(rows["kind"] == 0, rows["name_dirt"], 0).astype(np.int8)
+    _user_agents(g, rows, known, ghost)
     is_track = rows["kind"] == 0
     rows["seq"][is_track] = g.track_seq + np.arange(int(is_track.sum()))
     rows["seq"][~is_track] = g.page_seq + np.arange(int((~is_track).sum()))
@@ -86,6 +113,11 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
         g.cleanable[f"{key}.after_as_of"] += int((kept & of_kind & (rows["ts"] >= g.end)).sum())
         g.cleanable[f"{key}.device_type_needs_normalizing"] += int((kept & of_kind & (rows["device_text"] >= 3)).sum())
         g.cleanable[f"{key}.anonymous_only"] += int((kept & of_kind & (user < 0)).sum())
+        ua = rows["ua"]
+        parsed = (ua >= 0) & (UA_DEVICE[np.maximum(ua, 0)] != NO_DEVICE)
+        g.cleanable[f"{key}.device_from_user_agent"] += int((kept & of_kind & (rows["device_text"] < 0) & parsed).sum())
+        g.cleanable[f"{key}.crawler_user_agent"] += int((kept & of_kind & (ua == CRAWLER)).sum())
+        g.cleanable[f"{key}.unrecognized_user_agent"] += int((kept & of_kind & np.isin(ua, GARBAGE)).sum())
         if ghost:
             g.cleanable[f"{key}.user_not_in_crm"] += int(of_kind.sum())
     g.cleanable["product.tracks.event_name_needs_normalizing"] += int((kept & (rows["name_dirt"] > 0)).sum())
@@ -156,7 +188,8 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
             "user": part["user"], "anon": part["anon"], "blank_identity": part["blank_identity"],
             "ts": part["ts"], "fmt": part["fmt"], "sent": part["sent"],
             "received": ts_array(part["received"]), "uuid": ts_array(part["uuid"]),
-            "device": take(g.device_values, part["device_text"]),
+            "device": take(g.device_values, part["device_text"]), "ua": take(UA_TEXT, part["ua"]),
+            "context_blank": part["context_blank"],
             "os": take(g.os_values, part["os"]), "browser": take(g.browser_values, part["browser"]),
             "locale": take(g.locale_of, part["country"]), "country": take(g.country_codes, part["country"]),
             "city": take(g.city_of, part["country"]),
@@ -167,7 +200,10 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
             "anonymous_id": "case when blank_identity then '' when anon < 0 then null "
                             "else 'anon_' || printf('%012x', anon) end",
             "timestamp": ts_sql("ts", "fmt"), "sent_at": ts_sql("sent", TS_Z), "received_at": "received",
-            "context_device_type": "device", "context_os_name": "os", "context_browser": "browser",
+            "context_device_type": "case when context_blank then coalesce(device, '') else device end",
+            "context_os_name": "case when context_blank then coalesce(os, '') else os end",
+            "context_browser": "case when context_blank then coalesce(browser, '') else browser end",
+            "context_user_agent": "ua",
             "context_locale": "locale", "context_country": "country", "context_city": "city", "uuid_ts": "uuid",
         }
         if kind == 0:

@@ -108,7 +108,7 @@ def test_tables_have_exactly_the_contract_columns_and_types(runs):
             ):
                 columns = {name: kind for name, kind, *_ in described}
                 expected = set(table.required) | set(table.optional)
-                assert set(columns) == expected - NOT_GENERATED_COLUMNS.get(table.qualified, set()), table.qualified
+                assert set(columns) == expected, table.qualified
                 for column, kind in columns.items():
                     expected_kind = "VARCHAR" if (table.qualified, column) in TEXT_COLUMNS else TYPED.get(column, "VARCHAR")
                     assert kind == expected_kind, (table.qualified, column, kind)
@@ -117,8 +117,6 @@ def test_tables_have_exactly_the_contract_columns_and_types(runs):
     assert manifest["total_rows"] == sum(t["rows"] for t in manifest["tables"].values())
 
 
-# Optional contract columns for real loaders' data that the generator does not write (docs/adapters.md).
-NOT_GENERATED_COLUMNS = {"raw_product.tracks": {"context_user_agent"}, "raw_product.pages": {"context_user_agent"}}
 
 
 def test_every_contract_reason_is_injected(runs):
@@ -143,6 +141,34 @@ def test_every_contract_reason_is_injected(runs):
     assert produced >= {"impossible_load_time", "unparseable_boolean", "non_finite_amount", "malformed_amount"}
     # tickets: every reason but erasure is certain at this size (erased people rarely have tickets)
     assert set(reasons["tickets"]) - {"erasure_requested"} <= set(manifest["tables"]["crm.tickets"]["quarantined"])
+
+
+def test_user_agents_few_and_standing_in_for_missing_context(raw, runs):
+    """A fixed handful of user agents (staging parses each distinct one); where the explicit device is null or
+    blank the event carries one, and crawlers and garbage come only from unknown visitors, without context."""
+    cleanable = runs[1]["cleanable"]
+    for table in ("tracks", "pages"):
+        counts = raw.execute(f"""
+            select count(distinct context_user_agent),
+                   count(*) filter (where nullif(trim(context_device_type), '') is null and context_user_agent is null),
+                   count(*) filter (where nullif(trim(context_device_type), '') is null
+                                    and context_user_agent like '%Mozilla%' and context_user_agent not like '%bot%'),
+                   count(*) filter (where context_device_type = '' or context_os_name = '' or context_browser = ''),
+                   count(*) filter (where context_user_agent like '%Googlebot%'),
+                   count(*) filter (where context_user_agent in ('-', '(null)')),
+                   count(*) filter (where (context_user_agent like '%bot%' or context_user_agent in ('-', '(null)'))
+                                    and user_id in (select user_id from raw_product_identifies)),
+                   count(*) filter (where context_user_agent is null),
+                   count(*) filter (where nullif(trim(context_os_name), '') is null and context_user_agent like '%Windows%')
+            from raw_product_{table}""").fetchone()
+        distinct, no_context, from_agent, blank, crawler, garbage, identified_bots, no_agent, os_from_agent = counts
+        assert 10 <= distinct <= 20, (table, distinct)
+        assert no_context == 0, table  # an event without an explicit device always says its user agent
+        # kept rows only in the manifest: the dirty copies (quarantined) carry their original's user agent
+        assert from_agent >= cleanable[f"product.{table}.device_from_user_agent"] > 0, table
+        assert crawler == cleanable[f"product.{table}.crawler_user_agent"] > 0, table
+        assert garbage == cleanable[f"product.{table}.unrecognized_user_agent"] > 0, table
+        assert blank > 0 and no_agent > 0 and os_from_agent > 0 and identified_bots == 0, (table, counts)
 
 
 def test_loader_format_dirt_matches_the_manifest(raw, runs):
