@@ -53,6 +53,13 @@ def impossible_load_times(size: int) -> np.ndarray:
     return np.array(IMPOSSIBLE_LOAD_TIMES, dtype=np.int64)[np.arange(size) % len(IMPOSSIBLE_LOAD_TIMES)]
 
 
+def impossible_event_load_times(rows: dict[str, np.ndarray], pick: np.ndarray) -> dict[str, np.ndarray]:
+    """Overrides for events `pick`: an impossible received_at (2099) or uuid_ts (epoch 0), in turn."""
+    impossible = impossible_load_times(len(pick))
+    return {"received": np.where(impossible > 0, impossible, rows["received"][pick]),
+            "uuid": np.where(impossible > 0, rows["uuid"][pick], impossible)}
+
+
 def loader_dirt(g, key: str, candidates: np.ndarray, specs, picks: list, rate: float = 0.002) -> None:
     """Defective copies of rows `candidates` for the loader-format reasons, drawn from their own random stream
     (the table's other rows stay exactly as they were): specs are (reason, overrides of the picked rows), each

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arrays import arrow_table, mix, take, ts_array
-from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_load_times, with_copies
+from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_event_load_times, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_WORDS, email_sql, hex_id_sql, ts_formats, ts_sql
 from .words import DOMAINS, FIRST_NAMES, LAST_NAMES, OUTSIDERS
@@ -77,10 +77,7 @@ def write_identifies(g: World, rng, users: np.ndarray, ghost_emails: bool = Fals
         loader = g.rng("product.identifies", "loader dirt", g.identify_seq)
         size = dirt_size(loader, len(candidates), 0.0015)
         pick = np.sort(loader.choice(candidates, size, replace=False))
-        impossible = impossible_load_times(size)
-        picks.append((pick, {"received": np.where(impossible > 0, impossible, rows["received"][pick]),
-                             "uuid": np.where(impossible > 0, rows["uuid"][pick], impossible),
-                             "seq": g.identify_seq + np.arange(size)}))
+        picks.append((pick, {**impossible_event_load_times(rows, pick), "seq": g.identify_seq + np.arange(size)}))
         g.identify_seq += size
         g.expect("product.identifies", "impossible_load_time", size)
         rows = with_copies(rows, picks)

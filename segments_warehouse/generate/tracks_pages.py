@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, mix, take, ts_array
-from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_load_times, with_copies
+from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_event_load_times, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, hex_id_sql, ts_formats, ts_sql
 from .words import EV, EV_LOGIN, OTHER_POOL, PAGES, REFERRERS, TRACK_EVENTS, UTM_SOURCES
@@ -166,10 +166,8 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
         # from its own random stream (per chunk: the sequence numbers so far), so the other rows stay as they were
         loader = g.rng("product.events", "loader dirt", g.track_seq, g.page_seq)
         pick = np.sort(loader.choice(candidates, dirt_size(loader, len(candidates), 0.0009, 2), replace=False))
-        impossible = impossible_load_times(len(pick))
         picks.append((pick, {
-            "received": np.where(impossible > 0, impossible, rows["received"][pick]),
-            "uuid": np.where(impossible > 0, rows["uuid"][pick], impossible),
+            **impossible_event_load_times(rows, pick),
             "seq": np.where(rows["kind"][pick] == 0, g.track_seq + np.cumsum(rows["kind"][pick] == 0) - 1,
                             g.page_seq + np.cumsum(rows["kind"][pick] == 1) - 1),
             "late": np.zeros(len(pick), dtype=bool)}))

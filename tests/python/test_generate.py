@@ -117,8 +117,6 @@ def test_tables_have_exactly_the_contract_columns_and_types(runs):
     assert manifest["total_rows"] == sum(t["rows"] for t in manifest["tables"].values())
 
 
-
-
 def test_every_contract_reason_is_injected(runs):
     folder, manifest = runs[0], runs[1]
     reasons = contract_reasons()
