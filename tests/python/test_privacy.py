@@ -65,7 +65,8 @@ def test_an_erased_person_is_in_no_model(built_warehouse, warehouse_copy, tmp_pa
             [email]).fetchall()]
         assert user_ids and anonymous_ids
         con.execute(
-            "insert into raw_compliance.erasure_requests values ('er_test', ?, '2026-10-30T00:00:00Z', timestamp '2026-10-30 01:00:00')",
+            "insert into raw_compliance.erasure_requests (id, email, requested_at, _loaded_at) "
+            "values ('er_test', ?, '2026-10-30T00:00:00Z', timestamp '2026-10-30 01:00:00')",
             [f"  {email.upper()} "])
     result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]

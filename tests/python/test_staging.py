@@ -89,9 +89,35 @@ def test_cleanable_dirt_is_cleaned_not_quarantined(built_warehouse):
     assert late >= built_warehouse.manifest["cleanable"].get("product.tracks.late_events", 1) > 0
 
 
+def test_user_agent_gives_the_context_an_event_lacks(built_warehouse):
+    cleanable = built_warehouse.manifest["cleanable"]
+    for table in ("tracks", "pages"):
+        # every kept event whose explicit device is null or blank has it from its user agent, except crawlers
+        # (no device) and garbage (nothing recognized)
+        from_agent, no_device = built_warehouse.query(f"""
+            select count(distinct event_id) filter (where device_type is not null and event_id in (
+                       select trim(id) from raw_product.{table} where nullif(trim(context_device_type), '') is null)),
+                   count(*) filter (where device_type is null)
+            from staging.stg_product__{table}""")[0]
+        assert from_agent == cleanable[f"product.{table}.device_from_user_agent"] > 0, table
+        assert no_device == (cleanable[f"product.{table}.crawler_user_agent"]
+                             + cleanable[f"product.{table}.unrecognized_user_agent"]) > 0, table
+        # a blank explicit OS or browser is never kept as a blank
+        blank = f"select count(*) from staging.stg_product__{table} where os_name = '' or browser_name = '' or device_type = ''"
+        assert built_warehouse.query(blank)[0][0] == 0, table
+
+
 def test_erased_people_are_nowhere_in_staging(built_warehouse):
-    erased = [r[0] for r in built_warehouse.query("select email from staging.stg_compliance__erasure_requests")]
+    erased = [r[0] for r in built_warehouse.query(
+        "select email from staging.stg_compliance__erasure_requests where email is not null")]
     assert erased
+    # requests by contact id alone (no email) erase the contact too
+    by_id = built_warehouse.query(
+        "select contact_id from staging.stg_compliance__erasure_requests where email is null and contact_id is not null")
+    assert by_id
+    assert built_warehouse.query(
+        "select count(*) from staging.stg_crm__contacts where contact_id in "
+        "(select contact_id from staging.stg_compliance__erasure_requests where contact_id is not null)")[0][0] == 0
     listed = ", ".join("'" + e.replace("'", "''") + "'" for e in erased)
     assert built_warehouse.query(f"select count(*) from staging.stg_crm__contacts where email in ({listed})")[0][0] == 0
     assert built_warehouse.query(f"select count(*) from staging.stg_product__identifies where email in ({listed})")[0][0] == 0
