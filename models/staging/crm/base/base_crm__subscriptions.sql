@@ -29,52 +29,15 @@ typed as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        case
-            when record_id is null then 'missing_id'
-            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
-            when updated_at is null or started_at is null then 'unparseable_timestamp'
-            when updated_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
-                then 'future_timestamp'
-        end as row_check
-    from typed
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, plan asc, subscription_status asc
-        ) as version_rank
-    from checked
-
-),
-
-screened as (
-
-    select
-        *,
-        case
-            when row_check is not null then row_check
-            when version_rank > 1 then 'superseded_version'
-            when is_non_finite_mrr then 'non_finite_amount'
-            when mrr_raw is not null and mrr is null then 'malformed_amount'
-        end as quarantine_reason,
-        case
-            when row_check = 'impossible_load_time' then loaded_at_raw
-            when row_check = 'unparseable_timestamp'
-                then coalesce(case when updated_at is null then updated_at_raw end, started_at_raw)
-            when row_check is null and version_rank = 1 and (is_non_finite_mrr or (mrr_raw is not null and mrr is null))
-                then mrr_raw
-        end as quarantine_detail
-    from ranked
-
-)
+{{ record_screening_ctes(
+    order_by='updated_at desc, loaded_at desc, plan asc, subscription_status asc',
+    parsed_times=['updated_at', 'started_at'],
+    future_times=['updated_at'],
+    version_checks=[
+        ['non_finite_amount', 'is_non_finite_mrr'],
+        ['malformed_amount', 'mrr_raw is not null and mrr is null'],
+    ],
+    details={'non_finite_amount': 'mrr_raw', 'malformed_amount': 'mrr_raw'}
+) }}
 
 select * from screened
