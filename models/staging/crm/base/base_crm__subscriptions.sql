@@ -1,3 +1,8 @@
+{#-
+    A subscription belongs to an account; only with the Stripe billing adapter can an account be a person
+    (stripe:<customer id>, a customer no CRM contact matches), whose subscriptions an erasure request reaches.
+-#}
+{%- set accounts_can_be_people = raw_adapter_enabled('stripe', 'subscriptions') %}
 with
 
 source as (
@@ -6,11 +11,25 @@ source as (
 
 ),
 
+{% if accounts_can_be_people -%}
+{{ erased_key_flag_ctes('account_id', 'account_id') }},
+{%- else -%}
+flagged_source as (
+
+    select
+        source.*,
+        false as is_erased
+    from source
+
+),
+{%- endif %}
+
 typed as (
 
     select
+        is_erased,
         {{ canonical_id('id') }} as record_id,
-        {{ canonical_id('account_id') }} as account_id,
+        {{ unless_erased(canonical_id('account_id')) }} as account_id,
         lower({{ blank_to_null('plan') }}) as plan,
         lower({{ blank_to_null('status') }}) as subscription_status,
         {{ try_cast_number('mrr', 'double') }} as mrr,
@@ -25,7 +44,7 @@ typed as (
         {{ blank_to_null('updated_at') }} as updated_at_raw,
         {{ loader_timestamp('_loaded_at') }} as loaded_at,
         {{ raw_text('_loaded_at') }} as loaded_at_raw
-    from source
+    from flagged_source
 
 ),
 
@@ -33,6 +52,7 @@ typed as (
     order_by='updated_at desc, loaded_at desc, plan asc, subscription_status asc',
     parsed_times=['updated_at', 'started_at'],
     future_times=['updated_at'],
+    erasable=true,
     version_checks=[
         ['non_finite_amount', 'is_non_finite_mrr'],
         ['malformed_amount', 'mrr_raw is not null and mrr is null'],
