@@ -36,9 +36,20 @@ flagged_source as (
 {#-
     CRM tables keyed by a person's id: erased when `column` is an id of type `id_type` of an erased person
     (stg_compliance__erased_people): orders and tickets by contact_id; subscriptions by account_id, when an
-    account is a person (a Stripe customer no CRM contact matches).
+    account is a person (a Stripe customer no CRM contact matches). With `enabled` false no row is erased and the
+    erasure node is not read (the table holds no person's rows).
 -#}
-{% macro erased_key_flag_ctes(id_type, column) -%}
+{% macro erased_key_flag_ctes(id_type, column, enabled=true) -%}
+{%- if not enabled -%}
+flagged_source as (
+
+    select
+        source.*,
+        false as is_erased
+    from source
+
+)
+{%- else -%}
 erased_keys as (
 
     {{ erased_people_ids(id_type, column) }}
@@ -54,6 +65,7 @@ flagged_source as (
     from source
 
 )
+{%- endif -%}
 {%- endmacro %}
 
 {% macro erased_contact_flag_ctes() -%}

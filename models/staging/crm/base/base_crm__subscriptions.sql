@@ -1,8 +1,3 @@
-{#-
-    A subscription belongs to an account; only with the Stripe billing adapter can an account be a person
-    (stripe:<customer id>, a customer no CRM contact matches), whose subscriptions an erasure request reaches.
--#}
-{%- set accounts_can_be_people = raw_adapter_enabled('stripe', 'subscriptions') %}
 with
 
 source as (
@@ -11,18 +6,9 @@ source as (
 
 ),
 
-{% if accounts_can_be_people -%}
-{{ erased_key_flag_ctes('account_id', 'account_id') }},
-{%- else -%}
-flagged_source as (
-
-    select
-        source.*,
-        false as is_erased
-    from source
-
-),
-{%- endif %}
+-- a subscription belongs to an account; only with the Stripe billing adapter can an account be a person
+-- (stripe:<customer id>, a customer no CRM contact matches), whose subscriptions an erasure request reaches
+{{ erased_key_flag_ctes('account_id', 'account_id', enabled=raw_adapter_enabled('stripe', 'subscriptions')) }},
 
 typed as (
 
