@@ -81,18 +81,25 @@ def _write_crm(con) -> None:
                 "email varchar, timestamp varchar, received_at timestamp, uuid_ts timestamp)")
 
 
-@pytest.fixture(scope="module")
-def stripe_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("stripe")
+def _build(tmp_path_factory, name: str, erasure_requests: tuple = ()):
+    """The CRM contacts and Stripe fixtures (plus erasure requests: id, email, requested_at), built with dbt."""
+    workdir = tmp_path_factory.mktemp(name)
     path = workdir / "billing.duckdb"
     with duckdb.connect(str(path)) as con:
         _write_crm(con)
         fixtures_stripe.write(con)
+        for request in erasure_requests:
+            con.execute(f"insert into raw_compliance.erasure_requests values (?, ?, ?, {LOADED})", list(request))
     variables = {"as_of_date": AS_OF, "billing_adapter": "stripe", "absent_raw_tables": ABSENT}
     # unit tests are left out: they name the generic adapter's models, which a stripe build does not have
     result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
-    with duckdb.connect(str(path), read_only=True) as con:
+    return path
+
+
+@pytest.fixture(scope="module")
+def stripe_warehouse(tmp_path_factory):
+    with duckdb.connect(str(_build(tmp_path_factory, "stripe")), read_only=True) as con:
         yield con
 
 
@@ -140,16 +147,7 @@ ERASURE_OF_THE_UNMATCHED_CUSTOMER = ("er_1", " Stranger@EXAMPLE.com\u200b", "202
 @pytest.fixture(scope="module")
 def erased_stripe_warehouse(tmp_path_factory):
     """The same build, with one erasure request naming the email of cus_099, a customer no CRM contact matches."""
-    workdir = tmp_path_factory.mktemp("stripe_erased")
-    path = workdir / "billing.duckdb"
-    with duckdb.connect(str(path)) as con:
-        _write_crm(con)
-        fixtures_stripe.write(con)
-        con.execute(f"insert into raw_compliance.erasure_requests values (?, ?, ?, {LOADED})",
-                    list(ERASURE_OF_THE_UNMATCHED_CUSTOMER))
-    variables = {"as_of_date": AS_OF, "billing_adapter": "stripe", "absent_raw_tables": ABSENT}
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+    path = _build(tmp_path_factory, "stripe_erased", (ERASURE_OF_THE_UNMATCHED_CUSTOMER,))
     with duckdb.connect(str(path), read_only=True) as con:
         yield con
 
