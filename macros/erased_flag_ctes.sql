@@ -33,11 +33,26 @@ flagged_source as (
 )
 {%- endmacro %}
 
-{#- CRM tables keyed by a contact (orders, tickets): erased by the contact id of an erased person. -#}
-{% macro erased_contact_flag_ctes() -%}
-erased_contacts as (
+{#-
+    CRM tables keyed by a person's id: erased when `column` is an id of type `id_type` of an erased person
+    (stg_compliance__erased_people): orders and tickets by contact_id; subscriptions by account_id, when an
+    account is a person (a Stripe customer no CRM contact matches). With `enabled` false no row is erased and the
+    erasure node is not read (the table holds no person's rows).
+-#}
+{% macro erased_key_flag_ctes(id_type, column, enabled=true) -%}
+{%- if not enabled -%}
+flagged_source as (
 
-    {{ erased_contact_ids() }}
+    select
+        source.*,
+        false as is_erased
+    from source
+
+)
+{%- else -%}
+erased_keys as (
+
+    {{ erased_people_ids(id_type, column) }}
 
 ),
 
@@ -45,9 +60,14 @@ flagged_source as (
 
     select
         source.*,
-        coalesce({{ canonical_id('source.contact_id') }} in (select erased_contacts.contact_id from erased_contacts), false)
+        coalesce({{ canonical_id('source.' ~ column) }} in (select erased_keys.{{ column }} from erased_keys), false)
             as is_erased
     from source
 
 )
+{%- endif -%}
+{%- endmacro %}
+
+{% macro erased_contact_flag_ctes() -%}
+    {{ erased_key_flag_ctes('contact_id', 'contact_id') }}
 {%- endmacro %}

@@ -2,7 +2,8 @@
     Who must be erased, read from the one erasure node (stg_compliance__erased_people): no macro reads a raw
     source. A person is erased when an erasure request names one of their emails or their contact id; every row
     that belongs to them is quarantined with reason erasure_requested and carries no id of theirs.
-    `id_type`: contact_id (CRM contact ids), product_id (user ids and anonymous ids) or email_hash (the hash of a
+    `id_type`: contact_id (CRM contact ids, and stripe:<customer id>), account_id (stripe:<customer id>, the
+    account of a Stripe customer no CRM contact matches), product_id (user ids and anonymous ids) or email_hash (the hash of a
     normalized email, for survey answers, which carry no contact id); `column`: the name of the id column output.
 -#}
 {% macro erased_people_ids(id_type, column) -%}

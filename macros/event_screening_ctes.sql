@@ -97,3 +97,49 @@ screened as (
             when {{ loaded_impossible }} then {{ raw_text('uuid_ts') }}
         end as load_time_raw
 {%- endmacro %}
+
+
+{#-
+    The CTEs that open the tracks and pages base models, before their context CTEs: the erased ids (read first,
+    see erased_event_ids_cte), `source` (on an incremental run only the dedup groups this run must re-screen,
+    macros/incremental_events.sql) and `flagged_source` (erased_event_flag_ctes).
+-#}
+{% macro event_source_ctes(table_name) -%}
+{{ erased_event_ids_cte() }},
+
+source as (
+
+    select * from {{ raw_relation(table_name) }}
+    {% if is_incremental() %}
+        where {{ event_batch_condition(raw_relation(table_name)) }}
+    {% endif %}
+
+),
+
+{{ erased_event_flag_ctes() }}
+{%- endmacro %}
+
+
+{#- The first columns of the tracks and pages `typed` CTE: the erasure flag, the ids and the dedup key. -#}
+{% macro event_key_columns() -%}
+    is_erased,
+        {{ blank_to_null('id') }} as event_id,
+        {{ event_dedup_key() }} as dedup_key,
+        {{ event_screening_rules() }} as screened_with,
+        {{ unless_erased(canonical_id('user_id')) }} as user_id,
+        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id
+{%- endmacro %}
+
+
+{#-
+    The time columns of the tracks and pages `typed` CTE: when it happened, was sent, received (a row the collector
+    did not stamp falls back to its load time, docs/raw_contract.md) and loaded, and the impossible-load-time check.
+-#}
+{% macro event_time_columns() -%}
+    {{ try_parse_timestamp('timestamp') }} as occurred_at,
+        {{ blank_to_null('timestamp') }} as occurred_at_raw,
+        {{ try_parse_timestamp('sent_at') }} as sent_at,
+        coalesce({{ loader_timestamp('received_at') }}, {{ loader_timestamp('uuid_ts') }}) as received_at,
+        {{ loader_timestamp('uuid_ts') }} as loaded_at,
+        {{ impossible_load_time_columns() }}
+{%- endmacro %}

@@ -54,3 +54,11 @@
 {% macro loader_flag(expression) -%}
     lower(trim(cast({{ expression }} as {{ dbt.type_string() }}))) in ('true', 't', '1', 'yes', 'y')
 {%- endmacro %}
+
+{#-
+    The person a Stripe customer id is when no CRM contact matches its email: `stripe:<customer id>` (null for no
+    customer). The orders' contact_id, the subscriptions' account_id and the erasure node's ids of such a person.
+-#}
+{% macro stripe_person_id(customer_id) -%}
+    case when {{ customer_id }} is not null then {{ dbt.concat(["'stripe:'", customer_id]) }} end
+{%- endmacro %}

@@ -81,18 +81,25 @@ def _write_crm(con) -> None:
                 "email varchar, timestamp varchar, received_at timestamp, uuid_ts timestamp)")
 
 
-@pytest.fixture(scope="module")
-def stripe_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("stripe")
+def _build(tmp_path_factory, name: str, erasure_requests: tuple = ()):
+    """The CRM contacts and Stripe fixtures (plus erasure requests: id, email, requested_at), built with dbt."""
+    workdir = tmp_path_factory.mktemp(name)
     path = workdir / "billing.duckdb"
     with duckdb.connect(str(path)) as con:
         _write_crm(con)
         fixtures_stripe.write(con)
+        for request in erasure_requests:
+            con.execute(f"insert into raw_compliance.erasure_requests values (?, ?, ?, {LOADED})", list(request))
     variables = {"as_of_date": AS_OF, "billing_adapter": "stripe", "absent_raw_tables": ABSENT}
     # unit tests are left out: they name the generic adapter's models, which a stripe build does not have
     result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
-    with duckdb.connect(str(path), read_only=True) as con:
+    return path
+
+
+@pytest.fixture(scope="module")
+def stripe_warehouse(tmp_path_factory):
+    with duckdb.connect(str(_build(tmp_path_factory, "stripe")), read_only=True) as con:
         yield con
 
 
@@ -131,3 +138,51 @@ def test_subscriptions_have_the_account_plan_mrr_and_dates(stripe_warehouse):
         "cast(cast(renews_at as date) as varchar), cast(cast(canceled_at as date) as varchar) "
         "from staging.stg_crm__subscriptions").fetchall()
     assert {r[0]: (r[1], r[2], r[3], round(r[4], 6), *r[5:]) for r in rows} == EXPECTED_SUBSCRIPTIONS
+
+
+# The unmatched customer cus_099's email, as an erasure request might write it (normalized like every email).
+ERASURE_OF_THE_UNMATCHED_CUSTOMER = ("er_1", " Stranger@EXAMPLE.com\u200b", "2026-10-20T00:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def erased_stripe_warehouse(tmp_path_factory):
+    """The same build, with one erasure request naming the email of cus_099, a customer no CRM contact matches."""
+    path = _build(tmp_path_factory, "stripe_erased", (ERASURE_OF_THE_UNMATCHED_CUSTOMER,))
+    with duckdb.connect(str(path), read_only=True) as con:
+        yield con
+
+
+def test_an_erasure_request_naming_an_unmatched_customers_email_erases_its_orders_and_subscriptions(
+        erased_stripe_warehouse):
+    con = erased_stripe_warehouse
+    # the person stripe:cus_099 is two erased ids in the one erasure node: its orders' contact, its subscriptions' account
+    erased = con.execute("select id_type, erased_id, is_found from staging.stg_compliance__erased_people "
+                         "where id_type in ('contact_id', 'account_id') order by 1").fetchall()
+    assert erased == [("account_id", "stripe:cus_099", True), ("contact_id", "stripe:cus_099", True)]
+    # its charge and subscription are counted as erased, with no id of the person left
+    orders = con.execute("select record_id, contact_id, quarantine_reason from staging.base_crm__orders "
+                         "where record_id = 'ch_991'").fetchall()
+    assert orders == [("ch_991", None, "erasure_requested")]
+    subscriptions = con.execute("select record_id, account_id, quarantine_reason from staging.base_crm__subscriptions "
+                                "where record_id = 'sub_99'").fetchall()
+    assert subscriptions == [("sub_99", None, "erasure_requested")]
+    flagged = dict(con.execute(
+        "select record_type || '/' || reason, row_count from data_quality.fct_data_quality__flagged_records "
+        "where record_type in ('order', 'erasure_request')").fetchall())
+    assert flagged == {"order/contact_not_in_crm": 0, "erasure_request/erasure_request_matches_nobody": 0}
+    # nowhere outside the raw tables and the erasure requests' own models: no mart, no export, no staging view
+    columns = con.execute(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema not in ('raw_crm', 'raw_compliance', 'raw_product', 'stripe') "
+        "and table_name not like '%compliance__erasure_requests%' and table_name <> 'stg_compliance__erased_people' "
+        "and data_type = 'VARCHAR'").fetchall()
+    carriers = sorted({f"{schema}.{table}" for schema, table, column in columns if con.execute(
+        f'select count(*) from "{schema}"."{table}" where "{column}" ilike \'%cus_099%\' '
+        f'or "{column}" ilike \'%stranger%\'').fetchone()[0]})
+    assert carriers == []
+    # everyone else is as without the request
+    value = {c: (n, r, t) for c, n, r, t in con.execute(
+        "select contact_id, net_revenue, rfm_segment, value_tier from marts.seg_value_based").fetchall()}
+    lifecycle = {c: (p, w) for c, p, w in con.execute(
+        "select contact_id, plan, renewal_window from marts.seg_lifecycle").fetchall()}
+    assert {c: (*value[c], *lifecycle[c]) for c in value} == EXPECTED

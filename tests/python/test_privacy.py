@@ -112,7 +112,7 @@ def test_a_removed_models_table_is_dropped(warehouse_copy, tmp_path):
     """dbt never drops the table of a removed model; a per-contact one would escape erasure, so a run drops it."""
     with duckdb.connect(str(warehouse_copy)) as con:
         con.execute("create or replace table intermediate.int_contacts__sessions as select 'c1' as contact_id")
-    result = run_dbt(["run", "--select", "stg_reference__country_lookup",
+    result = run_dbt(["run", "--select", "base_reference__country_lookup",
                       "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(warehouse_copy), read_only=True) as con:

@@ -69,7 +69,7 @@ def lookup(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def country_pairs() -> list[tuple[str, str]]:
-    """Every spelling staging matches to a country (stg_reference__country_lookup): code, name, alias."""
+    """Every spelling staging matches to a country (base_reference__country_lookup): code, name, alias."""
     codes = read_seed("country_codes")
     pairs = [(row["country_code"], row["country_code"]) for row in codes]
     pairs += [(row["country_name"], row["country_code"]) for row in codes]

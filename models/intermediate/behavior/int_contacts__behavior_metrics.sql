@@ -22,8 +22,7 @@ feature_usage as (
 
 tickets as (
 
-    select * from {{ ref('stg_crm__tickets') }}
-    where created_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_tickets__as_of') }}
 
 ),
 

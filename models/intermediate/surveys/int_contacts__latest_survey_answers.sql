@@ -5,8 +5,7 @@ with
 
 responses as (
 
-    select * from {{ ref('stg_surveys__responses') }}
-    where submitted_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_responses__as_of') }}
 
 ),
 

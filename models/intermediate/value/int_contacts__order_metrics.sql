@@ -12,8 +12,7 @@ contacts as (
 
 orders as (
 
-    select * from {{ ref('stg_crm__orders') }}
-    where ordered_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_orders__as_of') }}
 
 ),
 

@@ -10,19 +10,37 @@ membership as (
 
 ),
 
+value_based as (
+
+    select * from {{ ref('seg_value_based') }}
+
+),
+
+psychographic as (
+
+    select * from {{ ref('seg_psychographic') }}
+
+),
+
+behavior as (
+
+    select * from {{ ref('int_contacts__behavior_metrics') }}
+
+),
+
 contact_facts as (
 
     select
-        seg_value_based.contact_id,
-        seg_value_based.net_revenue,
-        seg_psychographic.nps_score,
+        value_based.contact_id,
+        value_based.net_revenue,
+        psychographic.nps_score,
         case when behavior.events_30d > 0 then 1 else 0 end as is_active,
         behavior.account_id
-    from {{ ref('seg_value_based') }} as seg_value_based
-    inner join {{ ref('seg_psychographic') }} as seg_psychographic
-        on seg_value_based.contact_id = seg_psychographic.contact_id
-    inner join {{ ref('int_contacts__behavior_metrics') }} as behavior
-        on seg_value_based.contact_id = behavior.contact_id
+    from value_based
+    inner join psychographic
+        on value_based.contact_id = psychographic.contact_id
+    inner join behavior
+        on value_based.contact_id = behavior.contact_id
 
 ),
 

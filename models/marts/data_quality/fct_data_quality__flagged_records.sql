@@ -13,8 +13,7 @@ events as (
 
 responses as (
 
-    select * from {{ ref('stg_surveys__responses') }}
-    where submitted_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_responses__as_of') }}
 
 ),
 
@@ -32,27 +31,19 @@ contacts as (
 
 orders as (
 
-    select * from {{ ref('stg_crm__orders') }}
-    where ordered_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_orders__as_of') }}
 
 ),
 
 tickets as (
 
-    select * from {{ ref('stg_crm__tickets') }}
-    where created_at < {{ as_of_end_timestamp() }}
+    select * from {{ ref('int_tickets__as_of') }}
 
 ),
 
 accounts as (
 
     select * from {{ ref('int_accounts__as_of') }}
-
-),
-
-demographic as (
-
-    select * from {{ ref('seg_demographic') }}
 
 ),
 
@@ -159,7 +150,7 @@ flagged as (
         'contact' as record_type,
         'implausible_age' as reason,
         sum(case when is_implausible_age then 1 else 0 end) as row_count
-    from demographic
+    from contacts
 
     union all
 

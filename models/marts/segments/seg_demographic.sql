@@ -1,6 +1,6 @@
 -- One row per contact existing on as_of_date with age band and demographic attributes (SEGMENTS.md
--- "Demographic"). Age on as_of_date from the birth date; outside var min/max_plausible_age (13..120) it is
--- implausible: age_band unknown, is_implausible_age true (counted in data quality). Bands from seeds.
+-- "Demographic"). Age on as_of_date and is_implausible_age from int_contacts__as_of: an implausible age has
+-- age_band unknown. Bands from seeds.
 with
 
 contacts as (
@@ -31,7 +31,8 @@ aged as (
 
     select
         contact_id,
-        {{ age_at_as_of('birth_date') }} as age,
+        age,
+        is_implausible_age,
         gender,
         household_income,
         education,
@@ -70,18 +71,9 @@ segmented as (
 
     select
         aged.contact_id,
-        case
-            when aged.age is null then 'unknown'
-            when aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }} then 'unknown'
-            else coalesce(age_bands.age_band, 'unknown')
-        end as age_band,
-        case
-            when aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }} then null
-            else aged.age
-        end as age,
-        coalesce(
-            aged.age < {{ var('min_plausible_age') }} or aged.age > {{ var('max_plausible_age') }}, false
-        ) as is_implausible_age,
+        coalesce(age_bands.age_band, 'unknown') as age_band,
+        aged.age,
+        aged.is_implausible_age,
         aged.gender,
         coalesce(income_bands.income_band, 'unknown') as income_band,
         coalesce(aged.education, 'unknown') as education,

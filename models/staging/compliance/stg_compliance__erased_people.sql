@@ -4,8 +4,11 @@
     read. A request names a person by an email or a CRM contact id; the person is their contact (every version of
     it in the extract), every email that contact has had, the product identities an identify ties to any of those
     emails, and the survey answers given under any of them (matched by a hash of the normalized email, since
-    answers carry no contact id).
+    answers carry no contact id). With the Stripe billing adapter, also every Stripe customer whose normalized email
+    is one of the person's: one that matches no CRM contact is the person stripe:<customer id>, the contact_id of
+    its orders and the account_id of its subscriptions (docs/adapters.md, "stripe").
 -#}
+{%- set stripe_billing = raw_adapter_enabled('stripe', 'orders') or raw_adapter_enabled('stripe', 'subscriptions') %}
 with
 
 requests as (
@@ -44,6 +47,14 @@ respondents as (
     from {{ raw_relation('responses') }}
 
 ),
+{%- if stripe_billing %}
+
+stripe_customers as (
+
+    select * from {{ ref('base_stripe__customers') }}
+
+),
+{%- endif %}
 
 -- the contacts a request names: by contact id, or by an email any version of the contact has carried
 named_contacts as (
@@ -118,6 +129,21 @@ anonymous_ids as (
 
 ),
 
+{%- if stripe_billing %}
+-- the Stripe customers carrying one of the person's emails, as the person id their orders and subscriptions carry
+-- when no CRM contact matches them (a matched one's rows carry the contact's ids, erased above)
+stripe_people as (
+
+    select distinct
+        person_emails.erasure_request_id,
+        {{ stripe_person_id('stripe_customers.customer_id') }} as person_id
+    from person_emails
+    inner join stripe_customers on person_emails.email = stripe_customers.email
+    where stripe_customers.customer_id is not null
+
+),
+
+{% endif -%}
 erased_ids as (
 
     -- a contact id a request names is erased even when no contact carries it (orders or tickets may)
@@ -165,6 +191,26 @@ erased_ids as (
         respondents.email is not null as is_found
     from person_emails
     left join respondents on person_emails.email = respondents.email
+    {%- if stripe_billing %}
+
+    union all
+
+    select
+        erasure_request_id,
+        'contact_id' as id_type,
+        person_id as erased_id,
+        true as is_found
+    from stripe_people
+
+    union all
+
+    select
+        erasure_request_id,
+        'account_id' as id_type,
+        person_id as erased_id,
+        true as is_found
+    from stripe_people
+    {%- endif %}
 
 ),
 

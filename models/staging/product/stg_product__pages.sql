@@ -9,7 +9,7 @@ pages as (
 
 country_lookup as (
 
-    select * from {{ ref('stg_reference__country_lookup') }}
+    select * from {{ ref('base_reference__country_lookup') }}
 
 ),
 

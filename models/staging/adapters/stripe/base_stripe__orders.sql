@@ -3,7 +3,8 @@
     Stripe charges and refunds as the contract's orders (docs/adapters.md, "stripe"): one row per charge, one per
     refund object, and one per charge whose amount_refunded exceeds its refund objects (the unrecorded remainder).
     Amounts from minor units (seeds/currency_minor_units.csv); people by normalized email against the CRM contacts
-    of this build.
+    of this build
+    (base_stripe__contacts_by_email).
 -#}
 {%- set charge = source('stripe', 'charge') -%}
 {%- set refund = source('stripe', 'refund') %}
@@ -45,16 +46,13 @@ refunds as (
 
 customers as (
 
-    select
-        {{ blank_to_null('id') }} as customer_id,
-        {{ normalize_email('email') }} as email
-    from {{ source('stripe', 'customer') }}
+    select * from {{ ref('base_stripe__customers') }}
 
 ),
 
-crm_contacts as (
+people as (
 
-    select * from {{ raw_relation('contacts') }}
+    select * from {{ ref('base_stripe__contacts_by_email') }}
 
 ),
 
@@ -64,60 +62,13 @@ minor_units as (
 
 ),
 
--- The latest version of each CRM contact; one contact per normalized email: a contact not deleted first, then
--- the latest modified, then the smallest id, so the choice is the same in every query.
-contact_versions as (
-
-    select
-        {{ blank_to_null('id') }} as contact_id,
-        {{ blank_to_null('account_id') }} as account_id,
-        {{ normalize_email('email') }} as email,
-        coalesce({{ loader_flag('is_deleted') }}, false) as is_deleted,
-        row_number() over (
-            partition by {{ blank_to_null('id') }}
-            order by {{ try_parse_timestamp('updated_at') }} desc nulls last, _loaded_at desc
-        ) as version_rank
-    from crm_contacts
-    where {{ blank_to_null('id') }} is not null
-
-),
-
-contacts_by_email as (
-
-    select
-        contact_id,
-        account_id,
-        email,
-        row_number() over (
-            partition by email
-            order by case when is_deleted then 1 else 0 end, contact_id
-        ) as email_rank
-    from contact_versions
-    where version_rank = 1 and email is not null
-
-),
-
-people as (
-
-    select
-        email,
-        contact_id,
-        account_id
-    from contacts_by_email
-    where email_rank = 1
-
-),
-
 -- Each charge's person: its customer's email, else (a guest payment) its receipt email. Unmatched customers keep
 -- stripe:<customer id>, so their orders show as orders of contacts not in the CRM.
 charge_people as (
 
     select
         charges.*,
-        coalesce(
-            people.contact_id,
-            case when charges.customer_id is not null then {{ dbt.concat(["'stripe:'", 'charges.customer_id']) }} end
-        ) as contact_id,
+        coalesce(people.contact_id, {{ stripe_person_id('charges.customer_id') }}) as contact_id,
         people.account_id,
         case when minor_units.currency_code is null then 2 else minor_units.minor_unit_exponent end as exponent
     from charges

@@ -1,7 +1,7 @@
 {{ config(enabled=raw_adapter_enabled('stripe', 'subscriptions')) }}
 {#-
     Stripe subscriptions as the contract's subscriptions (docs/adapters.md, "stripe"): one row per subscription
-    row, the account of the customer's CRM contact (matched by normalized email), the plan from the product of its
+    row, the account of the customer's CRM contact (base_stripe__contacts_by_email), the plan from the product of its
     main item, mrr from its items' prices per month, in major units.
 -#}
 {%- set subscription = source('stripe', 'subscription') -%}
@@ -88,53 +88,19 @@ products as (
 
 customers as (
 
-    select
-        {{ blank_to_null('id') }} as customer_id,
-        {{ normalize_email('email') }} as email
-    from {{ source('stripe', 'customer') }}
+    select * from {{ ref('base_stripe__customers') }}
 
 ),
 
-crm_contacts as (
+people as (
 
-    select * from {{ raw_relation('contacts') }}
+    select * from {{ ref('base_stripe__contacts_by_email') }}
 
 ),
 
 minor_units as (
 
     select * from {{ ref('currency_minor_units') }}
-
-),
-
-contact_versions as (
-
-    select
-        {{ blank_to_null('id') }} as contact_id,
-        {{ blank_to_null('account_id') }} as account_id,
-        {{ normalize_email('email') }} as email,
-        coalesce({{ loader_flag('is_deleted') }}, false) as is_deleted,
-        row_number() over (
-            partition by {{ blank_to_null('id') }}
-            order by {{ try_parse_timestamp('updated_at') }} desc nulls last, _loaded_at desc
-        ) as version_rank
-    from crm_contacts
-    where {{ blank_to_null('id') }} is not null
-
-),
-
-contacts_by_email as (
-
-    select
-        contact_id,
-        account_id,
-        email,
-        row_number() over (
-            partition by email
-            order by case when is_deleted then 1 else 0 end, contact_id
-        ) as email_rank
-    from contact_versions
-    where version_rank = 1 and email is not null
 
 ),
 
@@ -218,19 +184,14 @@ mapped as (
             when subscriptions.stripe_status = 'unpaid' then 'past_due'
             else subscriptions.stripe_status
         end as status,
-        coalesce(
-            contacts_by_email.account_id,
-            case when subscriptions.customer_id is not null then {{ dbt.concat(["'stripe:'", 'subscriptions.customer_id']) }} end
-        ) as account_id
+        coalesce(people.account_id, {{ stripe_person_id('subscriptions.customer_id') }}) as account_id
     from subscriptions
     left join per_subscription
         on subscriptions.subscription_id = per_subscription.subscription_id
     left join customers
         on subscriptions.customer_id = customers.customer_id
-    left join contacts_by_email
-        on
-            customers.email = contacts_by_email.email
-            and contacts_by_email.email_rank = 1
+    left join people
+        on customers.email = people.email
 
 ),
 

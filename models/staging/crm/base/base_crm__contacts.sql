@@ -61,51 +61,14 @@ typed as (
 
 ),
 
-checked as (
-
-    select
-        *,
-        case
-            when is_erased then 'erasure_requested'
-            when record_id is null then 'missing_id'
-            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
-            when updated_at is null then 'unparseable_timestamp'
-            when updated_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
-                then 'future_timestamp'
-            when has_unparseable_is_deleted then 'unparseable_boolean'
-        end as row_check
-    from typed
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, is_deleted desc, email asc, account_id asc
-        ) as version_rank
-    from checked
-
-),
-
-screened as (
-
-    select
-        *,
-        case
-            when row_check is not null then row_check
-            when version_rank > 1 then 'superseded_version'
-            when is_deleted then 'deleted_in_crm'
-        end as quarantine_reason,
-        case row_check
-            when 'unparseable_timestamp' then updated_at_raw
-            when 'impossible_load_time' then loaded_at_raw
-            when 'unparseable_boolean' then is_deleted_raw
-        end as quarantine_detail
-    from ranked
-
-)
+{{ record_screening_ctes(
+    order_by='updated_at desc, loaded_at desc, is_deleted desc, email asc, account_id asc',
+    parsed_times=['updated_at'],
+    future_times=['updated_at'],
+    erasable=true,
+    checks_after_times=[['unparseable_boolean', 'has_unparseable_is_deleted']],
+    version_checks=[['deleted_in_crm', 'is_deleted']],
+    details={'unparseable_boolean': 'is_deleted_raw'}
+) }}
 
 select * from screened

@@ -50,68 +50,28 @@ with_rates as (
 
 ),
 
-checked as (
+{{ record_screening_ctes(
+    from_cte='with_rates',
+    order_by='updated_at desc, loaded_at desc, order_status asc, amount asc',
+    parsed_times=['ordered_at', 'updated_at'],
+    future_times=['ordered_at', 'updated_at'],
+    erasable=true,
+    version_checks=[
+        ['unknown_status', "order_status is null or order_status not in ('paid', 'refunded', 'failed')"],
+        ['unknown_currency', 'usd_per_unit is null'],
+        ['missing_amount', "nullif(trim(amount_raw), '') is null"],
+        ['non_finite_amount', 'is_non_finite_amount'],
+        ['malformed_amount', 'amount is null'],
+        ['negative_amount', "amount < 0 and order_status <> 'refunded'"],
+    ],
+    details={
+        'unknown_status': 'status_raw',
+        'unknown_currency': 'currency_raw',
+        'missing_amount': 'amount_raw',
+        'non_finite_amount': 'amount_raw',
+        'malformed_amount': 'amount_raw',
+        'negative_amount': 'amount_raw',
+    }
+) }}
 
-    select
-        *,
-        case
-            when is_erased then 'erasure_requested'
-            when record_id is null then 'missing_id'
-            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
-            when ordered_at is null or updated_at is null then 'unparseable_timestamp'
-            when greatest(ordered_at, updated_at) > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
-                then 'future_timestamp'
-        end as row_check
-    from with_rates
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by record_id, row_check
-            order by updated_at desc, loaded_at desc, order_status asc, amount asc
-        ) as version_rank
-    from checked
-
-),
-
-screened as (
-
-    select
-        *,
-        case
-            when row_check is not null then row_check
-            when version_rank > 1 then 'superseded_version'
-            when order_status is null or order_status not in ('paid', 'refunded', 'failed') then 'unknown_status'
-            when usd_per_unit is null then 'unknown_currency'
-            when nullif(trim(amount_raw), '') is null then 'missing_amount'
-            when is_non_finite_amount then 'non_finite_amount'
-            when amount is null then 'malformed_amount'
-            when amount < 0 and order_status <> 'refunded' then 'negative_amount'
-        end as quarantine_reason
-    from ranked
-
-),
-
-detailed as (
-
-    select
-        *,
-        case quarantine_reason
-            when 'unparseable_timestamp' then coalesce(case when ordered_at is null then ordered_at_raw end, updated_at_raw)
-            when 'unknown_status' then status_raw
-            when 'unknown_currency' then currency_raw
-            when 'impossible_load_time' then loaded_at_raw
-            when 'missing_amount' then amount_raw
-            when 'non_finite_amount' then amount_raw
-            when 'malformed_amount' then amount_raw
-            when 'negative_amount' then amount_raw
-        end as quarantine_detail
-    from screened
-
-)
-
-select * from detailed
+select * from screened

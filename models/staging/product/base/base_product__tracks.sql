@@ -1,39 +1,16 @@
 with
 
-{{ erased_event_ids_cte() }},
-
-source as (
-
-    select * from {{ raw_relation('tracks') }}
-    {% if is_incremental() %}
-        -- only the dedup groups this run must re-screen (macros/incremental_events.sql)
-        where {{ event_batch_condition(raw_relation('tracks')) }}
-    {% endif %}
-
-),
-
-{{ erased_event_flag_ctes() }},
+{{ event_source_ctes('tracks') }},
 
 {{ event_context_ctes(raw_relation('tracks')) }},
 
 typed as (
 
     select
-        is_erased,
-        {{ blank_to_null('id') }} as event_id,
-        {{ event_dedup_key() }} as dedup_key,
-        {{ event_screening_rules() }} as screened_with,
-        {{ unless_erased(canonical_id('user_id')) }} as user_id,
-        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id,
+        {{ event_key_columns() }},
         lower({{ blank_to_null('event') }}) as event_name,
         {{ blank_to_null('event_text') }} as event_text,
-        {{ try_parse_timestamp('timestamp') }} as occurred_at,
-        {{ blank_to_null('timestamp') }} as occurred_at_raw,
-        {{ try_parse_timestamp('sent_at') }} as sent_at,
-        -- a row the collector did not stamp falls back to its load time (docs/raw_contract.md)
-        coalesce({{ loader_timestamp('received_at') }}, {{ loader_timestamp('uuid_ts') }}) as received_at,
-        {{ loader_timestamp('uuid_ts') }} as loaded_at,
-        {{ impossible_load_time_columns() }},
+        {{ event_time_columns() }},
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature
     from contextualized

@@ -1,3 +1,21 @@
+{#- an NPS or CSAT score outside its scale (vars nps_min/max, csat_min/max) or not a whole number -#}
+{%- set score_out_of_range -%}
+    (
+        question_id = 'nps'
+        and (
+            answer_number < {{ var('nps_min') }} or answer_number > {{ var('nps_max') }}
+            or answer_number <> floor(answer_number)
+        )
+    )
+    or (
+        question_id = 'csat'
+        and (
+            answer_number < {{ var('csat_min') }} or answer_number > {{ var('csat_max') }}
+            or answer_number <> floor(answer_number)
+        )
+    )
+{%- endset %}
+
 with
 
 source as (
@@ -45,73 +63,19 @@ typed as (
 
 ),
 
-checked as (
+{{ record_screening_ctes(
+    order_by='loaded_at, submitted_at, answer_text',
+    parsed_times=['submitted_at'],
+    future_times=['submitted_at'],
+    erasable=true,
+    checks_before_times=[['missing_respondent', 'respondent_email is null']],
+    version_checks=[
+        ['non_numeric_score', "question_id in ('nps', 'csat') and answer_number is null"],
+        ['score_out_of_range', score_out_of_range],
+    ],
+    details={'non_numeric_score': 'answer_text', 'score_out_of_range': 'answer_text'},
+    rank_column='delivery_rank',
+    repeat_reason='duplicate_answer'
+) }}
 
-    select
-        *,
-        case
-            when is_erased then 'erasure_requested'
-            when record_id is null then 'missing_id'
-            when {{ load_time_is_impossible('loaded_at', 'loaded_at_raw') }} then 'impossible_load_time'
-            when respondent_email is null then 'missing_respondent'
-            when submitted_at is null then 'unparseable_timestamp'
-            when submitted_at > {{ dbt.dateadd('hour', var('max_clock_skew_hours') | int, 'loaded_at') }}
-                then 'future_timestamp'
-        end as row_check
-    from typed
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by record_id, row_check
-            order by loaded_at, submitted_at, answer_text
-        ) as delivery_rank
-    from checked
-
-),
-
-screened as (
-
-    select
-        *,
-        case
-            when row_check is not null then row_check
-            when delivery_rank > 1 then 'duplicate_answer'
-            when question_id in ('nps', 'csat') and answer_number is null then 'non_numeric_score'
-            when
-                question_id = 'nps'
-                and (
-                    answer_number < {{ var('nps_min') }} or answer_number > {{ var('nps_max') }}
-                    or answer_number <> floor(answer_number)
-                )
-                then 'score_out_of_range'
-            when
-                question_id = 'csat'
-                and (
-                    answer_number < {{ var('csat_min') }} or answer_number > {{ var('csat_max') }}
-                    or answer_number <> floor(answer_number)
-                )
-                then 'score_out_of_range'
-        end as quarantine_reason
-    from ranked
-
-),
-
-detailed as (
-
-    select
-        *,
-        case
-            when quarantine_reason = 'unparseable_timestamp' then submitted_at_raw
-            when quarantine_reason = 'impossible_load_time' then loaded_at_raw
-            when quarantine_reason in ('non_numeric_score', 'score_out_of_range') then answer_text
-        end as quarantine_detail
-    from screened
-
-)
-
-select * from detailed
+select * from screened
