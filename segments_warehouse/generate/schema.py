@@ -49,7 +49,8 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
         ("uuid_ts", _T)]),
     ("raw_surveys", "responses"): pa.schema([
         ("id", _S), ("response_id", _S), ("survey_name", _S), ("question_id", _S), ("question_text", _S),
-        ("respondent_email", _S), ("answer_text", _S), ("submitted_at", _S), ("_loaded_at", _T)]),
+        ("respondent_email", _S), ("answer_text", _S), ("submitted_at", _S), ("is_test_response", _S),
+        ("_loaded_at", _T)]),
     ("raw_compliance", "erasure_requests"): pa.schema([
         ("id", _S), ("email", _S), ("contact_id", _S), ("requested_at", _S), ("_loaded_at", _T)]),
 }

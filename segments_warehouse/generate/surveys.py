@@ -76,6 +76,7 @@ def surveys(g: World) -> None:
     rows.update({
         "seq": np.arange(k), "blank": np.zeros(k, dtype=np.int8), "fmt": ts_formats(rng, k),
         "variant": rng.integers(0, 5, k).astype(np.int8), "no_email": np.zeros(k, dtype=np.int8),
+        "test": np.zeros(k, dtype=np.int8),
         "loaded": rows["ts"] + rng.integers(10 * 60, 12 * HOUR, k),
     })
     erased = insider & g.erased[safe]
@@ -117,6 +118,9 @@ def surveys(g: World) -> None:
     dirt(csat_rows, "score_out_of_range",
          {"answer": lambda s: base + len(NON_NUMERIC_SCORES) + len(NPS_OUT_OF_RANGE)
           + rng.integers(0, len(CSAT_OUT_OF_RANGE), s)}, 0.004)
+    # a survey tool's preview/test submissions (is_test_response true), and a flag no one can read
+    dirt(live, "test_response", {"test": 1})
+    dirt(live, "unparseable_boolean", {"test": 2})
     # impossible load times on new answer ids, from their own random stream
     loader = g.rng("surveys.responses", "loader dirt")
     size = dirt_size(loader, len(live), 0.002, 3)
@@ -136,7 +140,7 @@ def surveys(g: World) -> None:
         "qid": take([qid for _, qid, _ in questions] + ["NPS"],
                     np.where((q == nps_q) & (rows["submission"] % 10 == 3), len(questions), q)),
         "answer": take(answers, rows["answer"]), "ts": rows["ts"], "fmt": rows["fmt"],
-        "loaded": ts_array(rows["loaded"]), "variant": rows["variant"], "no_email": rows["no_email"],
+        "loaded": ts_array(rows["loaded"]), "variant": rows["variant"], "no_email": rows["no_email"], "test": rows["test"],
         "number": np.where(insider, who + 1, who - n + 1),
         "fn": take([s for _, s in FIRST_NAMES] + [OUTSIDERS[1][0]], np.where(insider, g.first_name[safe], len(FIRST_NAMES))),
         "ln": take([s for _, s in LAST_NAMES] + [OUTSIDERS[1][1]], np.where(insider, g.last_name[safe], len(LAST_NAMES))),
@@ -148,5 +152,9 @@ def surveys(g: World) -> None:
         "survey_name": "survey", "question_id": "qid", "question_text": "qtext",
         "respondent_email": "case no_email when 1 then '' when 2 then '   ' when 3 then null else "
                             + email_sql("fn", "ln", "number", "dom", "variant") + " end",
-        "answer_text": "answer", "submitted_at": ts_sql("ts", "fmt"), "_loaded_at": "loaded",
+        "answer_text": "answer", "submitted_at": ts_sql("ts", "fmt"),
+        # mostly left empty (a tool that has no such flag), else false in the spellings loaders write
+        "is_test_response": "case test when 1 then 'true' when 2 then 'maybe' else "
+                            "case seq % 7 when 0 then 'false' when 1 then '0' when 2 then 'FALSE' end end",
+        "_loaded_at": "loaded",
     }, table)

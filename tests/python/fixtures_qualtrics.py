@@ -6,7 +6,9 @@ finished as 0/1, recipient_email), question (QIDs repeat across surveys: both su
 _fivetran_id) and survey_embedded_data. Quirks: emails in mixed case with spaces; two anonymous-link responses whose
 email is only in embedded data (key `Email`); an NPS question found by its selector, a CSAT question mapped by
 export tag with text labels and recode values 1..5; a partial (unfinished) response; a chosen option that no longer
-exists; an answer whose response row is missing; a free-text question no var maps; a response after as_of_date.
+exists; an answer whose response row is missing; a free-text question no var maps; a response after as_of_date; a
+survey preview (distribution channel `preview`) and a survey test (status 2) that would change two people's latest
+NPS and CSAT if they counted.
 """
 
 from __future__ import annotations
@@ -34,17 +36,19 @@ OPTIONS = [
     ("SV_onboard", "QID1", "1", "1", "Guided onboarding"), ("SV_onboard", "QID1", "2", "2", "Self-serve docs"),
 ]
 
-# response, survey, recipient email, recorded, finished
+# response, survey, recipient email, recorded, finished, distribution channel, status (0 a real response)
 RESPONSES = [
-    ("R_p1", "SV_pulse", " P1@Example.com", "2026-10-01 10:00:00", 1),
-    ("R_p2", "SV_pulse", "p2@example.com", "2026-10-02 10:00:00", 1),
-    ("R_p3", "SV_pulse", "p3@EXAMPLE.com ", "2026-10-03 10:00:00", 1),
-    ("R_p4a", "SV_pulse", None, "2026-05-01 10:00:00", 1),
-    ("R_p4b", "SV_pulse", "", "2026-10-04 10:00:00", 1),
-    ("R_p5", "SV_pulse", "p5@example.com", "2026-10-05 10:00:00", 0),  # partial: closed before the end
-    ("R_p5n", "SV_onboard", "P5@example.com", "2026-10-06 10:00:00", 1),
-    ("R_p6", "SV_pulse", "p6@example.com", "2026-10-07 10:00:00", 1),
-    ("R_p6late", "SV_pulse", "p6@example.com", "2026-11-02 00:30:00", 1),  # after as_of_date
+    ("R_p1", "SV_pulse", " P1@Example.com", "2026-10-01 10:00:00", 1, None, None),  # a connector without them
+    ("R_p2", "SV_pulse", "p2@example.com", "2026-10-02 10:00:00", 1, "email", 0),
+    ("R_p3", "SV_pulse", "p3@EXAMPLE.com ", "2026-10-03 10:00:00", 1, "email", 0),
+    ("R_p4a", "SV_pulse", None, "2026-05-01 10:00:00", 1, "anonymous", 0),
+    ("R_p4b", "SV_pulse", "", "2026-10-04 10:00:00", 1, "anonymous", 0),
+    ("R_p5", "SV_pulse", "p5@example.com", "2026-10-05 10:00:00", 0, "email", 0),  # partial: closed before the end
+    ("R_p5n", "SV_onboard", "P5@example.com", "2026-10-06 10:00:00", 1, "email", 0),
+    ("R_p6", "SV_pulse", "p6@example.com", "2026-10-07 10:00:00", 1, "email", 0),
+    ("R_p6late", "SV_pulse", "p6@example.com", "2026-11-02 00:30:00", 1, "email", 0),  # after as_of_date
+    ("R_p2prev", "SV_pulse", "p2@example.com", "2026-10-20 10:00:00", 1, "Preview ", 1),  # the owner previewing
+    ("R_p3test", "SV_pulse", "p3@example.com", "2026-10-21 10:00:00", 1, "anonymous", 2),  # a generated test
 ]
 
 EMBEDDED = [("R_p4a", "Email", " P4@Example.com"), ("R_p4b", "Email", "p4@example.com"), ("R_p1", "Lang", "EN")]
@@ -66,6 +70,8 @@ ANSWERS = [
     ("ff1", "R_p6", "QID2", "6", None, "6"),  # an option that no longer exists: score_out_of_range
     ("ff2", "R_p6late", "QID1", "9", None, "9"),
     ("fg1", "R_gone", "QID1", "9", None, "9"),  # its response row is missing: no respondent
+    ("fh1", "R_p2prev", "QID1", "0", None, "0"),  # would make p2 a detractor
+    ("fh2", "R_p3test", "QID2", "5", None, "5"),  # would make p3 satisfied
 ]
 
 
@@ -97,7 +103,8 @@ def write(con) -> None:
             ("text", "varchar")], OPTIONS)
     _table(con, "qualtrics.survey_response",
            [("id", "varchar"), ("survey_id", "varchar"), ("recipient_email", "varchar"),
-            ("recorded_date", "timestamp"), ("finished", "integer")], RESPONSES)
+            ("recorded_date", "timestamp"), ("finished", "integer"), ("distribution_channel", "varchar"),
+            ("status", "integer")], RESPONSES)
     _table(con, "qualtrics.survey_embedded_data",
            [("response_id", "varchar"), ("key", "varchar"), ("value", "varchar")], EMBEDDED)
     _table(con, "qualtrics.question_response",

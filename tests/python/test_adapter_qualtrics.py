@@ -21,7 +21,8 @@ ABSENT = ["accounts", "subscriptions", "orders", "tickets", "tracks", "pages"]
 # by its NPS selector) and CSAT "Very satisfied" (recode 5); c2 7 and "Neutral" (3); c3 3 and "Dissatisfied" (2:
 # needs_support); c4 two anonymous responses known by embedded email, the latest 6 wins over the older 10; c5 8 in an
 # unfinished response (kept), and "Guided onboarding" in the other survey's QID1 (needs_onboarding); c6 a CSAT option
-# that no longer exists (quarantined) and an NPS answer after as_of_date: no response.
+# that no longer exists (quarantined) and an NPS answer after as_of_date: no response. p2's survey preview (NPS 0)
+# and p3's survey test (CSAT 5) are later than their real answers, and change nothing.
 EXPECTED = {
     "c1": ("promoter", 9, "satisfied", 5, "self_sufficient"),
     "c2": ("passive", 7, "neutral", 3, "self_sufficient"),
@@ -30,7 +31,8 @@ EXPECTED = {
     "c5": ("passive", 8, "no_response", None, "needs_onboarding"),
     "c6": ("no_response", None, "no_response", None, "self_sufficient"),
 }
-EXPECTED_QUARANTINE = {"ff1": ("score_out_of_range", "6"), "fg1": ("missing_respondent", None)}
+EXPECTED_QUARANTINE = {"ff1": ("score_out_of_range", "6"), "fg1": ("missing_respondent", None),
+                       "fh1": ("test_response", None), "fh2": ("test_response", None)}
 
 
 @pytest.fixture(scope="module")

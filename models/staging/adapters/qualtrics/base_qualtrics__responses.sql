@@ -36,6 +36,15 @@ responses as (
         {{ blank_to_null('survey_id') }} as survey_id,
         {{ blank_to_null(loader_column_or_null(survey_response, 'recipient_email')) }} as recipient_email,
         {{ blank_to_null('recorded_date') }} as recorded_date,
+        -- a preview or test run of the survey, not a respondent's answer: by its channel, or by its response status
+        -- (Qualtrics: 1 survey preview, 2 survey test, 9 preview spam, 17 offline preview; spam and imported
+        -- responses stay real answers)
+        coalesce(
+            lower(trim({{ loader_column_or_null(survey_response, 'distribution_channel') }})) in ('preview', 'test')
+            or trim(cast({{ loader_column_or_null(survey_response, 'status') }} as {{ dbt.type_string() }}))
+            in ('1', '2', '9', '17'),
+            false
+        ) as is_test_response,
         row_number() over (partition by {{ blank_to_null('id') }} order by {{ blank_to_null('recorded_date') }} desc) as response_rank
     from {{ survey_response }}
 
@@ -124,6 +133,7 @@ joined as (
         responses.survey_id,
         responses.recipient_email,
         responses.recorded_date,
+        responses.is_test_response,
         surveys.survey_name,
         questions.export_tag,
         questions.question_text,
@@ -206,6 +216,7 @@ final as (
         cast(coalesce(recipient_email, embedded_email) as {{ dbt.type_string() }}) as respondent_email,
         cast(answer_text as {{ dbt.type_string() }}) as answer_text,
         cast(recorded_date as {{ dbt.type_string() }}) as submitted_at,
+        cast(is_test_response as {{ dbt.type_boolean() }}) as is_test_response,
         cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as _loaded_at
     from answered
 

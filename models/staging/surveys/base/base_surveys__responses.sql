@@ -56,6 +56,9 @@ typed as (
         {{ unless_erased(blank_to_null('answer_text')) }} as answer_text,
         {{ try_cast_number('answer_text', 'double') }} as answer_number,
         {{ try_parse_timestamp('submitted_at') }} as submitted_at,
+        coalesce({{ try_parse_boolean('is_test_response') }}, false) as is_test_response,
+        {{ is_unparseable_boolean('is_test_response') }} as has_unparseable_is_test_response,
+        {{ blank_to_null('is_test_response') }} as is_test_response_raw,
         {{ blank_to_null('submitted_at') }} as submitted_at_raw,
         {{ loader_timestamp('_loaded_at') }} as loaded_at,
         {{ raw_text('_loaded_at') }} as loaded_at_raw
@@ -68,12 +71,20 @@ typed as (
     parsed_times=['submitted_at'],
     future_times=['submitted_at'],
     erasable=true,
-    checks_before_times=[['missing_respondent', 'respondent_email is null']],
+    checks_before_times=[
+        ['unparseable_boolean', 'has_unparseable_is_test_response'],
+        ['test_response', 'is_test_response'],
+        ['missing_respondent', 'respondent_email is null'],
+    ],
     version_checks=[
         ['non_numeric_score', "question_id in ('nps', 'csat') and answer_number is null"],
         ['score_out_of_range', score_out_of_range],
     ],
-    details={'non_numeric_score': 'answer_text', 'score_out_of_range': 'answer_text'},
+    details={
+        'unparseable_boolean': 'is_test_response_raw',
+        'non_numeric_score': 'answer_text',
+        'score_out_of_range': 'answer_text',
+    },
     rank_column='delivery_rank',
     repeat_reason='duplicate_answer'
 ) }}
