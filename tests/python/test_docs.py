@@ -78,3 +78,83 @@ def test_every_selector_names_a_sensible_job(warehouse_copy, tmp_path):
             assert unit.returncode == 0 and unit.stdout.split() == [], f"{selector} runs unit tests: {unit.stdout[:500]}"
             data = run_dbt(["ls", "--selector", selector, "--resource-type", "test", "--quiet"], warehouse_copy, tmp_path)
             assert len(data.stdout.split()) > 100, f"{selector} lost its data tests"
+
+
+# --- The Markdown docs: links, commands and the README's first screen ------------------------------------------
+
+def _markdown_files():
+    from conftest import PROJECT_DIR
+
+    return [PROJECT_DIR / "README.md", PROJECT_DIR / "CONTRIBUTING.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces to hyphens."""
+    import re
+
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def _anchors(text: str) -> set[str]:
+    import re
+
+    return {_anchor(match) for match in re.findall(r"^#{1,6} (.+)$", _outside_code_blocks(text), flags=re.M)}
+
+
+def _outside_code_blocks(text: str) -> str:
+    import re
+
+    return re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+
+
+def test_every_relative_link_in_the_docs_points_to_an_existing_file_and_heading():
+    import re
+
+    broken = []
+    for path in _markdown_files():
+        text = path.read_text()
+        for target in re.findall(r"\]\(([^)\s]+)\)", _outside_code_blocks(text)):
+            if re.match(r"[a-z]+:", target):  # http:, https:, mailto:
+                continue
+            file_part, _, anchor = target.partition("#")
+            linked = (path.parent / file_part).resolve() if file_part else path
+            if not linked.exists():
+                broken.append(f"{path.name}: {target} (no file {file_part})")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked.read_text()):
+                broken.append(f"{path.name}: {target} (no heading #{anchor} in {linked.name})")
+    assert broken == []
+
+
+def test_the_make_targets_and_segments_commands_the_docs_name_exist():
+    import re
+
+    from conftest import PROJECT_DIR
+    from segments_warehouse.cli import main
+
+    targets = set(re.findall(r"^([a-z][a-z-]*):", (PROJECT_DIR / "Makefile").read_text(), flags=re.M))
+    commands = set(main.commands)
+    unknown = []
+    for path in _markdown_files():
+        text = path.read_text()
+        # code: inline spans and fenced blocks, where a command is written to be run
+        code = re.findall(r"`([^`\n]+)`", _outside_code_blocks(text)) + re.findall(r"^```.*?^```", text, flags=re.M | re.S)
+        for snippet in code:
+            snippet = re.sub(r"(^|\s)(#|--) .*$", "", snippet, flags=re.M)  # comments are prose
+            unknown += [f"{path.name}: make {t}" for t in re.findall(r"(?:^|[\s;&|(])make ([a-z][a-z-]*)", snippet)
+                        if t not in targets]
+            unknown += [f"{path.name}: segments {c}" for c in re.findall(r"(?:^|[\s;&|(/])segments ([a-z][a-z-]*)", snippet)
+                        if c not in commands]
+    assert unknown == []
+
+
+def test_the_readme_shows_quick_start_marts_and_layout_in_its_first_150_lines():
+    from conftest import PROJECT_DIR
+
+    lines = (PROJECT_DIR / "README.md").read_text().splitlines()
+    headings = {line: number for number, line in enumerate(lines, start=1) if line.startswith("## ")}
+    for section in ("## Quick start", "## The marts", "## Layout"):
+        assert any(h.startswith(section) for h in headings), f"README lacks {section}"
+    layout = next(number for line, number in headings.items() if line.startswith("## Layout"))
+    layout_end = next(number for number, line in enumerate(lines, start=1) if number > layout + 1 and line == "```")
+    assert layout_end <= 150, f"the layout ends on line {layout_end}"
