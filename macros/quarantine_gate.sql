@@ -3,7 +3,7 @@
     quarantines for one reason in a share above its threshold stops the build, so that a systematic input problem
     (a timestamp format nothing parses, a renamed id column) never reaches the marts as "nobody was active".
 
-    Thresholds (vars, see dbt_project.yml "Gates" and the README):
+    Thresholds (vars, see dbt_project.yml "Gates" and docs/operations.md, "Gates"):
       max_quarantine_share        the share of a table's raw rows quarantined for one reason that fails the build
       quarantine_share_overrides  {key: share}, key one of "<source>.<table>.<reason>", "<reason>" or
                                   "<source>.<table>"; the first that matches wins, in that order
@@ -107,7 +107,7 @@
                 "Quarantine gate: " ~ (lines | join("; ")) ~ ". Nothing from this build may be published or "
                 ~ "exported: fix the raw data (data_quality.fct_data_quality__staging_rows and the staging "
                 ~ "*_quarantined views list the rows), or raise the threshold (vars max_quarantine_share, "
-                ~ "quarantine_share_overrides; README, Gates).") }}
+                ~ "quarantine_share_overrides; docs/operations.md, Gates).") }}
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}

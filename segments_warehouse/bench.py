@@ -194,7 +194,7 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
            "SEGMENTS_DUCKDB_MEMORY_LIMIT": settings["memory_limit"], "SEGMENTS_DUCKDB_THREADS": settings["threads"]}
 
     def dated(day: dt.date) -> dict:
-        # as the README's daily job dates its runs: through the environment, which keeps dbt's partial parse
+        # as the daily job of docs/operations.md dates its runs: through the environment, which keeps dbt's partial parse
         # (a new --vars value makes dbt re-parse the whole project first)
         return {**env, "SEGMENTS_AS_OF_DATE": day.isoformat()}
 
@@ -361,7 +361,7 @@ def markdown(report: dict) -> str:
         "for earlier days, exact duplicates and redeliveries of loaded events, re-identified users and an erasure",
         "request. The same `dbt build --selector daily_full` then runs for the new as_of_date: incremental models",
         "screen only the new deliveries and recompute only the contacts whose events changed. Every build is dated",
-        "through SEGMENTS_AS_OF_DATE, as the README's daily job is, so none of them re-parses the project.",
+        "through SEGMENTS_AS_OF_DATE, as the daily job of docs/operations.md is, so none of them re-parses the project.",
         "`same build again, nothing new` runs that build once more with no new data: what a daily run costs at",
         "this scale when there is nothing to add (every other model rebuilt for the date, every data test, and the",
         "incremental models' own checks: the lookback window re-screened, the per-contact fingerprints compared).",

@@ -392,5 +392,5 @@ def accept_change_option(function):
     return click.option(
         "--accept-change", "accept_change", metavar="WHY", default=None,
         help="Let a build the gates block through, once: recorded with WHY in data_quality.gate_acknowledgements "
-             "for this dbt run only (README, Gates).",
+             "for this dbt run only (docs/operations.md, Gates).",
     )(function)

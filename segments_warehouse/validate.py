@@ -6,7 +6,7 @@ out here on purpose, from docs/SEGMENTS.md, rather than read from the dbt YAML: 
 silently widen what this check accepts (tests/python/test_validate.py checks that the two lists agree).
 
 How GX reads the warehouse: every frame is read with DuckDB (`.df()`) and validated through GX's pandas datasource.
-GX's SQLAlchemy path on DuckDB (duckdb_engine) returned empty metrics when tried here (see README, "Validation").
+GX's SQLAlchemy path on DuckDB (duckdb_engine) returned empty metrics when tried here (see docs/operations.md, "Validation").
 
 `validate()` runs every suite, builds GX Data Docs and returns one row per expectation; `segments validate`
 prints them, writes a JSON record that `segments publish` requires, and exits 1 on any failed expectation.
