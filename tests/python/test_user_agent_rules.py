@@ -1,7 +1,8 @@
 """User-agent parsing (macros/user_agent_rules.sql): the generated rule macro agrees with the seed, and well-known
 user agents get their exact browser, OS and device type, checked against the Python ua-parser library (an
-independent implementation of the same uap-core rules) on DuckDB and, where PostgreSQL is installed, on a
-throwaway local Postgres server (scripts/pg_local.sh)."""
+independent implementation of the same uap-core rules) on DuckDB, on a throwaway local Postgres server
+(scripts/pg_local.sh; skipped where PostgreSQL is not installed) and on local PySpark (skipped without the Spark
+extra)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import jinja2
+import pytest
 import ua_parser
 
 from conftest import BIN_DIR, PROJECT_DIR
@@ -125,3 +127,18 @@ def test_known_user_agents_on_postgres(local_postgres, tmp_path):
     with connect(settings) as con, con.cursor() as cur:
         cur.execute(sql)
         assert sorted(cur.fetchall(), key=str) == sorted(KNOWN, key=str)
+
+
+def test_known_user_agents_on_spark(tmp_path):
+    """Spark's literals (its parser reads backslash escapes: every backslash doubled) give the same families.
+    Runs where the Spark extra is installed (`make install-spark`)."""
+    pytest.importorskip("pyspark")
+    from pyspark.sql import SparkSession
+
+    sql = _compiled_query("spark", tmp_path, {"SEGMENTS_SPARK_DIR": str(tmp_path / "spark")})
+    spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+             .config("spark.sql.warehouse.dir", str(tmp_path / "spark" / "warehouse")).getOrCreate())
+    try:
+        assert sorted((tuple(row) for row in spark.sql(sql).collect()), key=str) == sorted(KNOWN, key=str)
+    finally:
+        spark.stop()
