@@ -59,24 +59,17 @@
     first true branch wins), with uap's `$1` replaced by the first group (empty when the group took no part);
     null where no rule matches or the family is uap's "Other". Only `$1` is replaced, as uap's own family
     replacements use it (a device rule's `$2` stays as written).
-    The rules go in chunks of 100, each chunk's case the `else` of the one before, in parentheses: dbt parses a
-    model's SQL with sqlparse to inject ephemeral models, and sqlparse refuses more than 10,000 tokens in one
-    group (one flat case of 629 device rules has more). Same first match, same cost.
 -#}
 {% macro ua_first_family(text, kind) -%}
-{%- set chunks = ua_parser_rule_list()[kind] | batch(100) | list -%}
-nullif(trim(
-{%- for chunk in chunks %}
-    {%- if not loop.first %} else ({% endif %}case
-    {%- for pattern, family in chunk %}
+nullif(trim(case
+{%- for pattern, family in ua_parser_rule_list()[kind] %}
             when {{ ua_rule_matches(text, pattern) }} then
             {%- if family == '$1' %} coalesce({{ ua_rule_first_group(text, pattern) }}, '')
             {%- elif '$1' in family %} replace('{{ family }}', '$1', coalesce({{ ua_rule_first_group(text, pattern) }}, ''))
             {%- else %} '{{ family }}'
             {%- endif %}
-    {%- endfor %}
 {%- endfor %}
-        {% for chunk in chunks %}end{% if not loop.last %}) {% endif %}{% endfor %}), 'Other')
+        end), 'Other')
 {%- endmacro %}
 
 {#-
