@@ -1,24 +1,45 @@
 {#-
-    Matching a user agent against the ua-parser rules of seeds/ua_parser_rules.csv, whose patterns are column
-    values (not literals), per engine. ua_rule_matches: whether the pattern matches anywhere in the text (uap's
-    search semantics). ua_rule_first_group: the first capture group (only called where the rule's family uses $1,
-    so the pattern has a group: Spark fails on a group index the pattern lacks).
-    Postgres's regex engine reads \b as a backspace: it is rewritten to its word boundary \y.
+    Matching a user agent against the ua-parser rules (macros/ua_parser_rules.sql, generated with the seed
+    seeds/ua_parser_rules.csv by `python -m segments_warehouse.ua_rules`), per engine. Each pattern is written into
+    the SQL as a string literal (ua_regex_literal), so each engine compiles it once per query, not once per row.
+    ua_rule_matches: whether the pattern matches anywhere in the text (uap's search semantics). ua_rule_first_group:
+    the first capture group (only called where the rule's family uses $1, so the pattern has a group: Spark fails
+    on a group index the pattern lacks).
+    The literal's escaping is the engine's: DuckDB and Postgres (standard_conforming_strings, on by default since
+    9.1) take a backslash as itself and double a quote; Spark's parser reads backslash escapes, so a backslash is
+    doubled and a quote escaped. Postgres's regex engine reads \b as a backspace: it is rewritten to its word
+    boundary \y.
 -#}
+{% macro ua_regex_literal(pattern) -%}
+    {{ return(adapter.dispatch('ua_regex_literal', 'segments')(pattern)) }}
+{%- endmacro %}
+
+{% macro default__ua_regex_literal(pattern) -%}
+    '{{ pattern | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro postgres__ua_regex_literal(pattern) -%}
+    '{{ pattern | replace('\\b', '\\y') | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__ua_regex_literal(pattern) -%}
+    '{{ pattern | replace('\\', '\\\\') | replace("'", "\\'") }}'
+{%- endmacro %}
+
 {% macro ua_rule_matches(text, pattern) -%}
     {{ return(adapter.dispatch('ua_rule_matches', 'segments')(text, pattern)) }}
 {%- endmacro %}
 
 {% macro default__ua_rule_matches(text, pattern) -%}
-    regexp_matches({{ text }}, {{ pattern }})
+    regexp_matches({{ text }}, {{ ua_regex_literal(pattern) }})
 {%- endmacro %}
 
 {% macro postgres__ua_rule_matches(text, pattern) -%}
-    {{ text }} ~ replace({{ pattern }}, '\b', '\y')
+    {{ text }} ~ {{ ua_regex_literal(pattern) }}
 {%- endmacro %}
 
 {% macro spark__ua_rule_matches(text, pattern) -%}
-    {{ text }} rlike {{ pattern }}
+    {{ text }} rlike {{ ua_regex_literal(pattern) }}
 {%- endmacro %}
 
 {% macro ua_rule_first_group(text, pattern) -%}
@@ -26,11 +47,29 @@
 {%- endmacro %}
 
 {% macro default__ua_rule_first_group(text, pattern) -%}
-    regexp_extract({{ text }}, {{ pattern }}, 1)
+    regexp_extract({{ text }}, {{ ua_regex_literal(pattern) }}, 1)
 {%- endmacro %}
 
 {% macro postgres__ua_rule_first_group(text, pattern) -%}
-    substring({{ text }} from replace({{ pattern }}, '\b', '\y'))
+    substring({{ text }} from {{ ua_regex_literal(pattern) }})
+{%- endmacro %}
+
+{#-
+    The family of the first rule of `kind` whose pattern matches `text`, as one case expression in rule order (the
+    first true branch wins), with uap's `$1` replaced by the first group (empty when the group took no part);
+    null where no rule matches or the family is uap's "Other". Only `$1` is replaced, as uap's own family
+    replacements use it (a device rule's `$2` stays as written).
+-#}
+{% macro ua_first_family(text, kind) -%}
+nullif(trim(case
+{%- for pattern, family in ua_parser_rule_list()[kind] %}
+            when {{ ua_rule_matches(text, pattern) }} then
+            {%- if family == '$1' %} coalesce({{ ua_rule_first_group(text, pattern) }}, '')
+            {%- elif '$1' in family %} replace('{{ family }}', '$1', coalesce({{ ua_rule_first_group(text, pattern) }}, ''))
+            {%- else %} '{{ family }}'
+            {%- endif %}
+{%- endfor %}
+        end), 'Other')
 {%- endmacro %}
 
 {#-
@@ -55,44 +94,14 @@ user_agents as (
 
 ),
 
-user_agent_matches as (
-
-    select
-        user_agents.raw_value,
-        rules.rule_kind,
-        rules.rule_order,
-        case
-            when rules.family like '%$1%'
-                then replace(rules.family, '$1', coalesce({{ ua_rule_first_group('user_agents.raw_value', 'rules.pattern') }}, ''))
-            else rules.family
-        end as family
-    from user_agents
-    cross join {{ ref('ua_parser_rules') }} as rules
-    where {{ ua_rule_matches('user_agents.raw_value', 'rules.pattern') }}
-
-),
-
-user_agent_first_matches as (
-
-    select
-        raw_value,
-        rule_kind,
-        nullif(trim(family), 'Other') as family,
-        row_number() over (partition by raw_value, rule_kind order by rule_order) as match_rank
-    from user_agent_matches
-
-),
-
 user_agent_families as (
 
     select
         raw_value,
-        max(case when rule_kind = 'browser' then family end) as browser_family,
-        max(case when rule_kind = 'os' then family end) as os_family,
-        max(case when rule_kind = 'device' then family end) as device_family
-    from user_agent_first_matches
-    where match_rank = 1
-    group by raw_value
+        {{ ua_first_family('raw_value', 'browser') }} as browser_family,
+        {{ ua_first_family('raw_value', 'os') }} as os_family,
+        {{ ua_first_family('raw_value', 'device') }} as device_family
+    from user_agents
 
 ),
 

@@ -446,9 +446,12 @@ def publish_command(duckdb_path, published_path, run_results, validation_record,
 @click.option("--keep-warehouses", is_flag=True, help="Keep each scale's DuckDB file (1M contacts: ~10-16 GB).")
 @click.option("--repeats", default=3, show_default=True, type=click.IntRange(min=1),
               help="Runs of the behavioral models and of the reference query, in turns; the medians are reported.")
-def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses, repeats) -> None:
+@click.option("--user-agents-only", is_flag=True,
+              help="Measure only the user-agent parsing row for each --contacts (no generation, no build).")
+def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses, repeats,
+                  user_agents_only) -> None:
     """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
-    from .bench import commit, machine, markdown, run_scale
+    from .bench import commit, machine, markdown, run_scale, user_agent_parsing
 
     try:
         sizes = [int(part.replace("_", "")) for part in scales.split(",") if part.strip()]
@@ -460,14 +463,31 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
     except ValueError as error:  # a bad SEGMENTS_DUCKDB_THREADS: said before anything is generated or built
         _fail(error)
     report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": settings, "scales": []}
-    earlier = []
+    earlier, earlier_agents = [], []
     if merge and Path(json_out).exists():
         try:
-            earlier = [r for r in json.loads(Path(json_out).read_text(encoding="utf-8")).get("scales", [])
-                       if "incremental_build_seconds" in r and r.get("contacts") not in sizes]
+            previous = json.loads(Path(json_out).read_text(encoding="utf-8"))
+            earlier = [r for r in previous.get("scales", [])
+                       if "incremental_build_seconds" in r and (user_agents_only or r.get("contacts") not in sizes)]
+            earlier_agents = [r for r in previous.get("user_agents", []) if r.get("contacts") not in sizes]
         except (ValueError, AttributeError):
-            earlier = []
+            earlier, earlier_agents = [], []
     measured_commit = commit(Path(project_dir).resolve())
+    # user-agent parsing first: the generated data has no user agents, so it is measured on its own (bench.py)
+    agents_now = []
+    for size in sizes:
+        console.print(f"user-agent parsing for {size:,} contacts ...")
+        agents_now.append(user_agent_parsing(size, Path(workdir) / "user_agents", Path(project_dir).resolve(),
+                                             repeats=repeats, measured_commit=measured_commit))
+        console.print(f"  {agents_now[-1]['distinct_user_agents']:,} distinct user agents: "
+                      f"{agents_now[-1]['seconds']} s ({agents_now[-1]['ms_per_user_agent']} ms each)")
+    report["user_agents"] = sorted([*earlier_agents, *agents_now], key=lambda r: r["contacts"])
+    if user_agents_only:
+        report["scales"] = earlier
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
+        Path(markdown_out).write_text(markdown(report), encoding="utf-8")
+        sys.exit(0)
     measured_now: list[dict] = []
     for size in sizes:
         console.print(f"benchmarking {size:,} contacts ...")

@@ -82,3 +82,25 @@ def warehouse_copy(built_warehouse, tmp_path) -> Path:
     copy = tmp_path / "copy.duckdb"
     shutil.copy(built_warehouse.path, copy)
     return copy
+
+
+@pytest.fixture(scope="module")
+def local_postgres():
+    """A throwaway PostgreSQL server (scripts/pg_local.sh), stopped after the module; skipped when not installed."""
+    if not any(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("PostgreSQL is not installed (make test-postgres installs it)")
+    workdir = PROJECT_DIR / "target" / "pytest-pg"
+    script = PROJECT_DIR / "scripts" / "pg_local.sh"
+    started = subprocess.run([str(script), "start", str(workdir)], capture_output=True, text=True)
+    assert started.returncode == 0, started.stderr
+    try:
+        env = {}
+        for line in (workdir / "env").read_text().splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            env[key] = value
+        from segments_warehouse.postgres import ConnectionSettings
+
+        yield ConnectionSettings.from_env(env)
+    finally:
+        subprocess.run([str(script), "stop", str(workdir)], capture_output=True, text=True)
+        shutil.rmtree(workdir, ignore_errors=True)

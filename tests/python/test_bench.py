@@ -41,8 +41,24 @@ def test_bench_reports_every_figure(tmp_path):
     assert {"staging", "intermediate", "marts", "data tests"} <= set(scale["incremental_layer_seconds"])
     assert "unit tests" not in scale["layer_seconds"]  # the production job: unit tests run in CI
     text = (tmp_path / "bench.md").read_text()
-    assert text.count("| 300 |") == 3, text  # full build, behavioral ratio, incremental
+    assert text.count("| 300 |") == 4, text  # full build, behavioral ratio, incremental, user agents
     assert scale["failed"] == {}
+    # user-agent parsing: one distinct user agent per 20 contacts, every one parsed
+    agents = report["user_agents"]
+    assert [(r["contacts"], r["distinct_user_agents"]) for r in agents] == [(300, 15), (400, 20)]
+    assert all(r["seconds"] > 0 and len(r["samples"]) == 2 for r in agents)
+    assert sum(agents[0]["device_types"].values()) == 15
+    assert "| 300 | 15 |" in text
+
+
+def test_synthetic_user_agents_are_distinct_and_seeded():
+    from segments_warehouse.bench import synthetic_user_agents
+
+    agents = synthetic_user_agents(2_000)
+    assert len(set(agents)) == 2_000 and agents == synthetic_user_agents(2_000)
+    assert agents != synthetic_user_agents(2_000, seed=7)
+    for token in ("iPhone", "iPad", "Android", "Windows NT", "Macintosh", "X11", "Googlebot", "Firefox/", "Edg/"):
+        assert any(token in agent for agent in agents), token
 
 
 def test_bench_names_what_failed():

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import socket
-import subprocess
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -126,26 +123,6 @@ def test_a_bad_port_is_a_clear_error():
 
 
 # --- against a real server -----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def local_postgres():
-    """A throwaway PostgreSQL server (scripts/pg_local.sh), stopped after the module; skipped when not installed."""
-    if not any(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
-        pytest.skip("PostgreSQL is not installed (make test-postgres installs it)")
-    workdir = PROJECT_DIR / "target" / "pytest-pg"
-    script = PROJECT_DIR / "scripts" / "pg_local.sh"
-    started = subprocess.run([str(script), "start", str(workdir)], capture_output=True, text=True)
-    assert started.returncode == 0, started.stderr
-    try:
-        env = {}
-        for line in (workdir / "env").read_text().splitlines():
-            key, _, value = line.removeprefix("export ").partition("=")
-            env[key] = value
-        yield ConnectionSettings.from_env(env)
-    finally:
-        subprocess.run([str(script), "stop", str(workdir)], capture_output=True, text=True)
-        shutil.rmtree(workdir, ignore_errors=True)
-
 
 def test_copy_keeps_nulls_empty_strings_odd_text_exact_doubles_and_types(local_postgres, tmp_path):
     """Every raw table arrives; NULL stays NULL, '' stays '', quotes, commas, newlines, unicode and doubles exact."""
