@@ -1,57 +1,38 @@
 {#-
     Matching a user agent against the ua-parser rules (macros/ua_parser_rules.sql, generated with the seed
     seeds/ua_parser_rules.csv by `python -m segments_warehouse.ua_rules`), per engine. Each pattern is written into
-    the SQL as a string literal (ua_regex_literal), so each engine compiles it once per query, not once per row.
-    ua_rule_matches: whether the pattern matches anywhere in the text (uap's search semantics). ua_rule_first_group:
-    the first capture group (only called where the rule's family uses $1, so the pattern has a group: Spark fails
-    on a group index the pattern lacks).
+    the SQL as a string literal, so each engine compiles it once per query, not once per row (ua_rule_forms):
+    `match`, whether the pattern matches anywhere in the text (uap's search semantics); `group`, the first capture
+    group (only used where the rule's family uses $1, so the pattern has a group: Spark fails on a group index the
+    pattern lacks).
     The literal's escaping is the engine's: DuckDB and Postgres (standard_conforming_strings, on by default since
     9.1) take a backslash as itself and double a quote; Spark's parser reads backslash escapes, so a backslash is
     doubled and a quote escaped. Postgres's regex engine reads \b as a backspace: it is rewritten to its word
     boundary \y.
 -#}
-{% macro ua_regex_literal(pattern) -%}
-    {{ return(adapter.dispatch('ua_regex_literal', 'segments')(pattern)) }}
+{#-
+    How this engine writes a ua-parser rule (looked up once per expression, not once per rule: 1,259 dispatches
+    cost seconds of compile per model): `match` and `group` with @TEXT@ and @PATTERN@ to fill in, and the
+    replacements, in order, that turn a pattern into the text between the quotes of its string literal
+    (tests/python/test_user_agent_rules.py runs the known user agents on each engine).
+-#}
+{% macro ua_rule_forms() -%}
+    {{ return(adapter.dispatch('ua_rule_forms', 'segments')()) }}
 {%- endmacro %}
 
-{% macro default__ua_regex_literal(pattern) -%}
-    '{{ pattern | replace("'", "''") }}'
+{% macro default__ua_rule_forms() -%}
+    {{ return({'match': "regexp_matches(@TEXT@, '@PATTERN@')", 'group': "regexp_extract(@TEXT@, '@PATTERN@', 1)",
+               'escapes': [["'", "''"]]}) }}
 {%- endmacro %}
 
-{% macro postgres__ua_regex_literal(pattern) -%}
-    '{{ pattern | replace('\\b', '\\y') | replace("'", "''") }}'
+{% macro postgres__ua_rule_forms() -%}
+    {{ return({'match': "@TEXT@ ~ '@PATTERN@'", 'group': "substring(@TEXT@ from '@PATTERN@')",
+               'escapes': [['\\b', '\\y'], ["'", "''"]]}) }}
 {%- endmacro %}
 
-{% macro spark__ua_regex_literal(pattern) -%}
-    '{{ pattern | replace('\\', '\\\\') | replace("'", "\\'") }}'
-{%- endmacro %}
-
-{% macro ua_rule_matches(text, pattern) -%}
-    {{ return(adapter.dispatch('ua_rule_matches', 'segments')(text, pattern)) }}
-{%- endmacro %}
-
-{% macro default__ua_rule_matches(text, pattern) -%}
-    regexp_matches({{ text }}, {{ ua_regex_literal(pattern) }})
-{%- endmacro %}
-
-{% macro postgres__ua_rule_matches(text, pattern) -%}
-    {{ text }} ~ {{ ua_regex_literal(pattern) }}
-{%- endmacro %}
-
-{% macro spark__ua_rule_matches(text, pattern) -%}
-    {{ text }} rlike {{ ua_regex_literal(pattern) }}
-{%- endmacro %}
-
-{% macro ua_rule_first_group(text, pattern) -%}
-    {{ return(adapter.dispatch('ua_rule_first_group', 'segments')(text, pattern)) }}
-{%- endmacro %}
-
-{% macro default__ua_rule_first_group(text, pattern) -%}
-    regexp_extract({{ text }}, {{ ua_regex_literal(pattern) }}, 1)
-{%- endmacro %}
-
-{% macro postgres__ua_rule_first_group(text, pattern) -%}
-    substring({{ text }} from {{ ua_regex_literal(pattern) }})
+{% macro spark__ua_rule_forms() -%}
+    {{ return({'match': "@TEXT@ rlike '@PATTERN@'", 'group': "regexp_extract(@TEXT@, '@PATTERN@', 1)",
+               'escapes': [['\\', '\\\\'], ["'", "\\'"]]}) }}
 {%- endmacro %}
 
 {#-
@@ -61,11 +42,16 @@
     replacements use it (a device rule's `$2` stays as written).
 -#}
 {% macro ua_first_family(text, kind) -%}
+{%- set forms = ua_rule_forms() -%}
+{%- set match_form = forms['match'] | replace('@TEXT@', text) -%}
+{%- set group_form = forms['group'] | replace('@TEXT@', text) -%}
 nullif(trim(case
 {%- for pattern, family in ua_parser_rule_list()[kind] %}
-            when {{ ua_rule_matches(text, pattern) }} then
-            {%- if family == '$1' %} coalesce({{ ua_rule_first_group(text, pattern) }}, '')
-            {%- elif '$1' in family %} replace('{{ family }}', '$1', coalesce({{ ua_rule_first_group(text, pattern) }}, ''))
+    {%- set ns = namespace(escaped=pattern) %}
+    {%- for old, new in forms['escapes'] %}{% set ns.escaped = ns.escaped | replace(old, new) %}{% endfor %}
+            when {{ match_form | replace('@PATTERN@', ns.escaped) }} then
+            {%- if family == '$1' %} coalesce({{ group_form | replace('@PATTERN@', ns.escaped) }}, '')
+            {%- elif '$1' in family %} replace('{{ family }}', '$1', coalesce({{ group_form | replace('@PATTERN@', ns.escaped) }}, ''))
             {%- else %} '{{ family }}'
             {%- endif %}
 {%- endfor %}
@@ -73,7 +59,7 @@ nullif(trim(case
 {%- endmacro %}
 
 {#-
-    CTEs user_agent_* over the distinct user agents of a raw relation, ending with `user_agents_parsed`: per user
+    CTEs user_agent_* over the distinct user agents of raw relations, ending with `user_agents_parsed`: per user
     agent, the browser, OS and device families of the first matching rule of each kind (uap's order), and the
     device type derived from them (docs/raw_contract.md, "Device, browser and OS from the user agent"):
       - no device type for a crawler (device family Spider): its events are nobody's device;
@@ -85,12 +71,15 @@ nullif(trim(case
       - else (nothing recognized, garbage) null, like a missing explicit value.
     uap's "Other" (no rule matched) is null.
 -#}
-{% macro user_agent_ctes(raw_relation) -%}
+{% macro user_agent_ctes(raw_relations) -%}
 user_agents as (
 
-    select distinct context_user_agent as raw_value
-    from {{ raw_relation }}
-    where context_user_agent is not null
+    {% for raw_relation in raw_relations -%}
+        select context_user_agent as raw_value
+        from {{ raw_relation }}
+        where context_user_agent is not null
+        {% if not loop.last %}union{% endif %}
+    {% endfor %}
 
 ),
 

@@ -190,7 +190,7 @@ def user_agent_parsing(contacts: int, workdir: Path, project_dir: Path, repeats:
         con.execute("create schema bench; create table bench.user_agents (context_user_agent varchar)")
         con.executemany("insert into bench.user_agents values (?)", [[ua] for ua in synthetic_user_agents(count)])
     env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database)}
-    inline = ("with {{ user_agent_ctes('bench.user_agents') }}\n"
+    inline = ("with {{ user_agent_ctes(['bench.user_agents']) }}\n"
               "select device_type, count(*) as user_agents, count(browser_family) as with_browser "
               "from user_agents_parsed group by device_type")
     compiled, _, _ = _dbt(["compile", "--quiet", "--inline", inline], env, project_dir, workdir)

@@ -98,7 +98,7 @@ def _compiled_query(target: str, workdir: Path, extra_env: dict | None = None) -
     """user_agent_ctes over the known user agents, compiled by dbt for `target` (no database needed)."""
     assert all("'" not in ua and "\\" not in ua for ua, *_ in KNOWN)
     rows = " union all ".join(f"select '{ua}' as context_user_agent" for ua, *_ in KNOWN)
-    inline = (f'with {{{{ user_agent_ctes("({rows}) as ua_input") }}}}\n'
+    inline = (f'with {{{{ user_agent_ctes(["({rows}) as ua_input"]) }}}}\n'
               "select raw_value, browser_family, os_family, device_type from user_agents_parsed")
     env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR), "SEGMENTS_DUCKDB_PATH": str(workdir / "ua.duckdb"),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(extra_env or {})}
