@@ -11,7 +11,8 @@
 #      Postgres with the same vars, every mart compared (scripts/lib/engine_test.sh, compare_adapter_combinations)
 #
 # Knobs (environment): PG_TEST_CONTACTS (2000), PG_TEST_SEED (7), PG_TEST_AS_OF (2026-11-01),
-# PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin).
+# PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin), PG_TEST_ADAPTERS (the adapter
+# combinations of step 5, by name; default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/engine_test.sh
@@ -60,4 +61,5 @@ compare_marts() {
     COLUMNS=160 segments compare --manifest "$1" >"$workdir/compare.log" 2>&1 || { cat "$workdir/compare.log" >&2; return 1; }
     tail -n 1 "$workdir/compare.log" >&2
 }
-compare_adapter_combinations postgres
+# shellcheck disable=SC2086
+compare_adapter_combinations postgres ${PG_TEST_ADAPTERS:-}

@@ -52,8 +52,8 @@ generate_and_build_duckdb() {
     dbt_build duckdb
 }
 
-# compare_adapter_combinations TARGET: every source adapter on TARGET (postgres or spark). For each combination of
-# tests/python/fixtures_combined.py (HubSpot + Segment + Stripe + Qualtrics, Salesforce + RudderStack + Stripe +
+# compare_adapter_combinations TARGET [NAME...]: every source adapter on TARGET (postgres or spark). For each
+# combination of tests/python/fixtures_combined.py (default: all of them; HubSpot + Segment + Stripe + Qualtrics, Salesforce + RudderStack + Stripe +
 # Qualtrics, HubSpot + Snowplow): the loaders' fixtures into a DuckDB file of its own, `dbt build` on DuckDB with the
 # combination's vars, the loaders' schemas copied to TARGET (the caller's `load_schemas SCHEMA...`), `dbt build
 # --target TARGET` with the same vars, and every mart compared (the caller's `compare_marts MANIFEST`). Unit tests
@@ -62,9 +62,11 @@ generate_and_build_duckdb() {
 # --full-refresh on TARGET: its incremental models (quarantine, history) still hold the previous build's rows, while
 # each DuckDB file is new.
 compare_adapter_combinations() {
-    local target=$1 name schemas
+    local target=$1 name schemas names
     local fixtures=tests/python/fixtures_combined.py
-    for name in $("$BIN/python" "$fixtures" names); do
+    shift
+    names=${*:-$("$BIN/python" "$fixtures" names)}
+    for name in $names; do
         export SEGMENTS_DUCKDB_PATH=$workdir/adapters-$name.duckdb
         rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
         step "adapters $name: the loaders' fixtures into $SEGMENTS_DUCKDB_PATH, dbt build on DuckDB"
