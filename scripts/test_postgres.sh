@@ -6,9 +6,13 @@
 #   3. copy the same raw tables into Postgres (`segments load-postgres`, COPY) and `dbt build --target postgres`
 #      (seeds, models, unit tests, data tests: all must pass)
 #   4. `segments compare`: every mart of both builds, row by row; any difference fails the run
+#   5. the source adapters: for each combination of tests/python/fixtures_combined.py (every adapter is in one),
+#      the loaders' fixtures built on DuckDB, their schemas copied (`segments load-postgres --schema`), built on
+#      Postgres with the same vars, every mart compared (scripts/lib/engine_test.sh, compare_adapter_combinations)
 #
 # Knobs (environment): PG_TEST_CONTACTS (2000), PG_TEST_SEED (7), PG_TEST_AS_OF (2026-11-01),
-# PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin).
+# PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin), PG_TEST_ADAPTERS (the adapter
+# combinations of step 5, by name; default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/engine_test.sh
@@ -45,3 +49,17 @@ dbt_build postgres
 
 step "comparing every mart: DuckDB vs Postgres"
 segments compare --manifest "$workdir/dbt-duckdb/manifest.json"
+
+# the hooks of compare_adapter_combinations
+load_schemas() {
+    local schema options=()
+    for schema in "$@"; do options+=(--schema "$schema"); done
+    segments load-postgres "${options[@]}" >"$workdir/load-postgres.log" 2>&1 \
+        || { cat "$workdir/load-postgres.log" >&2; return 1; }
+}
+compare_marts() {
+    COLUMNS=160 segments compare --manifest "$1" >"$workdir/compare.log" 2>&1 || { cat "$workdir/compare.log" >&2; return 1; }
+    tail -n 1 "$workdir/compare.log" >&2
+}
+# shellcheck disable=SC2086
+compare_adapter_combinations postgres ${PG_TEST_ADAPTERS:-}

@@ -6,11 +6,15 @@
 #   3. `dbt build --target spark` (dbt-spark's session method: PySpark inside the dbt process; seeds, models,
 #      unit tests, data tests: all must pass)
 #   4. `segments compare --spark`: every mart of both builds, row by row; any difference fails the run
+#   5. the source adapters, event adapters included: for each combination of tests/python/fixtures_combined.py, the
+#      loaders' fixtures built on DuckDB, their schemas written (`segments load-spark --schema`), built on Spark
+#      with the same vars, every mart compared (scripts/lib/engine_test.sh, compare_adapter_combinations)
 # Needs Java 17 (installed from the Debian packages when missing and running as root) and the spark extra
 # (`pip install -e '.[spark]'`).
 #
 # Knobs (environment): SPARK_TEST_CONTACTS (400), SPARK_TEST_SEED (7), SPARK_TEST_AS_OF (2026-11-01),
-# SPARK_TEST_DIR (target/spark-test), BIN (the venv's bin folder, default .venv/bin), SEGMENTS_SPARK_THREADS (2).
+# SPARK_TEST_DIR (target/spark-test), BIN (the venv's bin folder, default .venv/bin), SEGMENTS_SPARK_THREADS (2),
+# SPARK_TEST_ADAPTERS (the adapter combinations of step 5, by name; default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/engine_test.sh
@@ -48,14 +52,30 @@ export TZ=UTC
 rm -rf "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal" "$SEGMENTS_SPARK_DIR"
 generate_and_build_duckdb
 
+# load_schemas [SCHEMA...]: the raw tables (or every table of the given loaders' schemas) into the Spark warehouse
+load_schemas() {
+    local schema options=()
+    for schema in "$@"; do options+=(--schema "$schema"); done
+    segments load-spark "${options[@]}" >"$workdir/load-spark.log" 2>&1 \
+        || { tail -n 40 "$workdir/load-spark.log" >&2; return 1; }
+    grep -E '^[0-9.]+ s$' "$workdir/load-spark.log" | tail -n 1 >&2 || true
+}
+# compare_marts MANIFEST: every mart of the DuckDB build vs the Spark build, without PySpark's start-up noise
+compare_marts() {
+    local noise='^(WARNING|Using Spark|Setting default|To adjust|\[Stage|[0-9/]+ [0-9:]+ WARN)'
+    segments compare --spark --manifest "$1" 2>"$workdir/compare.log" \
+        || { grep -vE "$noise" "$workdir/compare.log" >&2; return 1; }
+    grep -vE "$noise|pandas|require_minimum" "$workdir/compare.log" >&2
+}
+
 step "writing the raw tables into the Spark warehouse ($SEGMENTS_SPARK_DIR)"
-segments load-spark >"$workdir/load-spark.log" 2>&1 || { tail -n 40 "$workdir/load-spark.log" >&2; exit 1; }
-grep -E '^[0-9.]+ s$' "$workdir/load-spark.log" | tail -n 1 >&2 || true
+load_schemas
 
 step "dbt build on Spark"
 dbt_build spark
 
 step "comparing every mart: DuckDB vs Spark"
-segments compare --spark --manifest "$workdir/dbt-duckdb/manifest.json" 2>"$workdir/compare.log" \
-    || { grep -vE '^(WARNING|Using Spark|Setting default|To adjust|\[Stage|[0-9/]+ [0-9:]+ WARN)' "$workdir/compare.log" >&2; exit 1; }
-grep -vE '^(WARNING|Using Spark|Setting default|To adjust|\[Stage|[0-9/]+ [0-9:]+ WARN)|pandas|require_minimum' "$workdir/compare.log" >&2
+compare_marts "$workdir/dbt-duckdb/manifest.json"
+
+# shellcheck disable=SC2086
+compare_adapter_combinations spark ${SPARK_TEST_ADAPTERS:-}

@@ -210,7 +210,10 @@ def load_postgres_command(duckdb_path, project_dir, schemas) -> None:
 @main.command("load-spark")
 @_duckdb_path_option
 @click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False), help="The dbt project.")
-def load_spark_command(duckdb_path, project_dir) -> None:
+@click.option("--schema", "schemas", multiple=True,
+              help="Write every table of this DuckDB schema as it is (a loader's tables, for a source adapter) instead "
+                   "of the contract's raw tables. Repeatable.")
+def load_spark_command(duckdb_path, project_dir, schemas) -> None:
     """Write every raw table from the DuckDB file into the local Spark warehouse, for `dbt build --target spark`.
 
     Through Parquet, in a PySpark process of its own that ends before dbt starts (Derby allows one process).
@@ -222,7 +225,7 @@ def load_spark_command(duckdb_path, project_dir) -> None:
 
     started = time.perf_counter()
     try:
-        loaded = load_spark(duckdb_path, project_dir)
+        loaded = load_spark(duckdb_path, project_dir, schemas=list(schemas) or None)
     except (SparkError, FileNotFoundError) as error:
         _fail(error)
     table = Table(title=f"Written from {duckdb_path} to the Spark warehouse in {spark_dir()}")

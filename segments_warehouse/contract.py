@@ -55,3 +55,18 @@ def load_contract(project_dir: str | Path = ".") -> list[RawTable]:
                 required = tuple(c["name"] for c in columns if c["name"] not in optional)
                 tables.append(RawTable(source["name"], schema, table["name"], required, optional))
     return tables
+
+
+def loader_schema_tables(con, schemas: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(schema, table) of every base table in the given schemas of a DuckDB connection, by schema then name, and the
+    schemas that have none. A loader's own tables, read by a source adapter: their shape is the loader's, checked
+    by dbt's run-start check, not by this contract (`segments load-postgres --schema`, `load-spark --schema`)."""
+    found, empty = [], []
+    for schema in schemas:
+        names = [row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
+            "order by table_name", [schema]).fetchall()]
+        if not names:
+            empty.append(schema)
+        found += [(schema, name) for name in names]
+    return found, empty

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from .contract import LOADER_TIMESTAMP_COLUMNS, RawTable, load_contract
+from .contract import LOADER_TIMESTAMP_COLUMNS, RawTable, load_contract, loader_schema_tables
 
 BATCH_ROWS = 100_000
 
@@ -216,20 +216,14 @@ def _check_against_contract(con, contract: list[RawTable]) -> list[tuple[RawTabl
 
 
 def _schema_tables(con, schemas: list[str]) -> list[tuple[RawTable, list[tuple[str, str]]]]:
-    """Every table of the given DuckDB schemas, as a loader landed them (an adapter's raw tables: their shape is
-    the loader's, checked by dbt's run-start check, not by the project's contract)."""
-    found, problems = [], []
-    for schema in schemas:
-        names = [row[0] for row in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? and table_type = 'BASE TABLE' "
-            "order by table_name", [schema]).fetchall()]
-        if not names:
-            problems.append(f"schema {schema} has no table")
-        for name in names:
-            table = RawTable(schema, schema, name, (), ())
-            found.append((table, _duckdb_columns(con, table)))
-    if problems:
-        raise PostgresError("Nothing to copy:\n  - " + "\n  - ".join(problems))
+    """Every table of the given DuckDB schemas, as a loader landed them, with its columns."""
+    tables, empty = loader_schema_tables(con, schemas)
+    if empty:
+        raise PostgresError("Nothing to copy:\n  - " + "\n  - ".join(f"schema {schema} has no table" for schema in empty))
+    found = []
+    for schema, name in tables:
+        table = RawTable(schema, schema, name, (), ())
+        found.append((table, _duckdb_columns(con, table)))
     return found
 
 

@@ -6,7 +6,8 @@ so the raw tables are written by a separate PySpark process that exits before db
 
 * ``load_spark``: every raw table of the contract (contract.py) is written from the DuckDB file to Parquet with
   DuckDB's ``COPY ... (FORMAT parquet)``, then registered as a managed Spark table in the same schema
-  (raw_crm, raw_product, raw_surveys, raw_compliance), replacing what was there.
+  (raw_crm, raw_product, raw_surveys, raw_compliance), replacing what was there; or, with ``--schema``, every
+  table of the named schemas as a loader landed them (a source adapter's tables: hubspot, segment, atomic, ...).
 * ``export_marts``: after ``dbt build --target spark``, every mart is written to Parquet (one folder each), which
   ``segments compare --spark-dir`` reads with DuckDB and compares with the DuckDB build.
 
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from .contract import RawTable, load_contract
+from .contract import load_contract, loader_schema_tables
 
 
 class SparkError(Exception):
@@ -85,9 +86,18 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def load_spark(duckdb_path: str | Path, project_dir: str | Path = ".", environ=None) -> list[SparkTable]:
-    """Every raw table of the contract from the DuckDB file into the local Spark warehouse (via Parquet)."""
-    contract: list[RawTable] = load_contract(project_dir)
+def _schema_tables(con, schemas: list[str]) -> list[tuple[str, str]]:
+    """(schema, table) of every table of the given DuckDB schemas, as a loader landed them."""
+    tables, empty = loader_schema_tables(con, schemas)
+    if empty:
+        raise SparkError("Nothing to write: " + ", ".join(f"schema {schema} has no table" for schema in empty))
+    return tables
+
+
+def load_spark(duckdb_path: str | Path, project_dir: str | Path = ".", environ=None,
+               schemas: list[str] | None = None) -> list[SparkTable]:
+    """Every raw table of the contract from the DuckDB file into the local Spark warehouse (via Parquet), or, given
+    `schemas`, every table of those schemas (a loader's own tables, read by a source adapter)."""
     if not Path(duckdb_path).exists():
         raise FileNotFoundError(f"{duckdb_path} does not exist: run `segments generate` or `segments load` first")
     parquet_dir = spark_dir(environ) / "raw_parquet"
@@ -96,11 +106,13 @@ def load_spark(duckdb_path: str | Path, project_dir: str | Path = ".", environ=N
     exported: list[SparkTable] = []
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        for table in contract:
-            path = parquet_dir / f"{table.schema}.{table.name}.parquet"
-            con.execute(f"copy {_quote(table.schema)}.{_quote(table.name)} to '{path}' (format parquet)")
-            rows = con.execute(f"select count(*) from {_quote(table.schema)}.{_quote(table.name)}").fetchone()[0]
-            exported.append(SparkTable(table.schema, table.name, rows, path))
+        tables = _schema_tables(con, schemas) if schemas else [
+            (table.schema, table.name) for table in load_contract(project_dir)]
+        for schema, name in tables:
+            path = parquet_dir / f"{schema}.{name}.parquet"
+            con.execute(f"copy {_quote(schema)}.{_quote(name)} to '{path}' (format parquet)")
+            rows = con.execute(f"select count(*) from {_quote(schema)}.{_quote(name)}").fetchone()[0]
+            exported.append(SparkTable(schema, name, rows, path))
     spark = spark_session(environ)
     try:
         for schema in sorted({item.schema for item in exported}):

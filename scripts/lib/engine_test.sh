@@ -33,12 +33,14 @@ export_test_env() {
 
 segments() { "$BIN/python" -m segments_warehouse.cli "$@"; }
 
-# dbt_build TARGET: `dbt build` on one target with its own artifacts and log; on failure the log's tail (without
-# the JSON lines PySpark adds)
+# dbt_build TARGET [NAME [DBT_ARGS...]]: `dbt build` on one target with $vars, its artifacts in $workdir/NAME
+# (default dbt-TARGET) and its log in NAME.log; on failure the log's tail (without the JSON lines PySpark adds)
 dbt_build() {
-    local log="$workdir/dbt-$1.log"
-    "$BIN/dbt" build --target "$1" --vars "$vars" --target-path "$workdir/dbt-$1" --log-path "$workdir/logs-$1" \
-        >"$log" 2>&1 || { grep -v '^{' "$log" | tail -n 60 >&2; return 1; }
+    local target=$1 name=${2:-dbt-$1}
+    shift $(($# < 2 ? $# : 2))
+    local log="$workdir/$name.log"
+    "$BIN/dbt" build --target "$target" --vars "$vars" --target-path "$workdir/$name" --log-path "$workdir/logs-$name" \
+        "$@" >"$log" 2>&1 || { grep -v '^{' "$log" | tail -n 60 >&2; return 1; }
     grep -E 'Done\. PASS' "$log" | tail -n 1 >&2
 }
 
@@ -48,4 +50,34 @@ generate_and_build_duckdb() {
     segments generate --contacts "$contacts" --seed "$seed" --as-of "$as_of" --quiet
     step "dbt build on DuckDB"
     dbt_build duckdb
+}
+
+# compare_adapter_combinations TARGET [NAME...]: every source adapter on TARGET (postgres or spark). For each
+# combination of tests/python/fixtures_combined.py (default: all of them; HubSpot + Segment + Stripe + Qualtrics, Salesforce + RudderStack + Stripe +
+# Qualtrics, HubSpot + Snowplow): the loaders' fixtures into a DuckDB file of its own, `dbt build` on DuckDB with the
+# combination's vars, the loaders' schemas copied to TARGET (the caller's `load_schemas SCHEMA...`), `dbt build
+# --target TARGET` with the same vars, and every mart compared (the caller's `compare_marts MANIFEST`). Unit tests
+# are excluded: they feed the generic adapter's models, which these builds do not have (the generic build runs them);
+# so are the data tests of the DuckDB side, which tests/python/test_adapter_combined.py runs on the same builds.
+# --full-refresh on TARGET: its incremental models (quarantine, history) still hold the previous build's rows, while
+# each DuckDB file is new.
+compare_adapter_combinations() {
+    local target=$1 name schemas names
+    local fixtures=tests/python/fixtures_combined.py
+    shift
+    names=${*:-$("$BIN/python" "$fixtures" names)}
+    for name in $names; do
+        export SEGMENTS_DUCKDB_PATH=$workdir/adapters-$name.duckdb
+        rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
+        step "adapters $name: the loaders' fixtures into $SEGMENTS_DUCKDB_PATH, dbt build on DuckDB"
+        "$BIN/python" "$fixtures" write "$name" "$SEGMENTS_DUCKDB_PATH"
+        vars=$("$BIN/python" "$fixtures" vars "$name")
+        dbt_build duckdb "adapters-$name-duckdb" --exclude-resource-type unit_test --exclude-resource-type test
+        read -ra schemas <<<"$("$BIN/python" "$fixtures" schemas "$name")"
+        step "adapters $name: copying ${schemas[*]} to $target, dbt build on $target"
+        load_schemas "${schemas[@]}"
+        dbt_build "$target" "adapters-$name-$target" --exclude-resource-type unit_test --full-refresh
+        step "adapters $name: comparing every mart: DuckDB vs $target"
+        compare_marts "$workdir/adapters-$name-duckdb/manifest.json"
+    done
 }
