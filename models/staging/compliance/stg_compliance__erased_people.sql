@@ -128,8 +128,7 @@ anonymous_ids as (
     where identifies.anonymous_id is not null
 
 ),
-
-{%- if stripe_billing %}
+{% if stripe_billing %}
 -- the Stripe customers carrying one of the person's emails, as the person id their orders and subscriptions carry
 -- when no CRM contact matches them (a matched one's rows carry the contact's ids, erased above)
 stripe_people as (
@@ -142,8 +141,7 @@ stripe_people as (
     where stripe_customers.customer_id is not null
 
 ),
-
-{% endif -%}
+{% endif %}
 erased_ids as (
 
     -- a contact id a request names is erased even when no contact carries it (orders or tickets may)
