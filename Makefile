@@ -83,8 +83,11 @@ install-spark: $(BIN)/.installed-spark ## Add the Spark extra (dbt-spark session
 test-spark: install-spark ## Build on DuckDB and on local Spark, all tests green, every mart identical (~4 min)
 	BIN=$(BIN) scripts/test_spark.sh
 
+# Two workers, a test file to each (--dist loadfile: a file's module fixtures build once): dbt's own work is mostly
+# one Python thread, so two files at a time use both cores of a 2-core machine. PYTEST_WORKERS=0 runs in-process.
+PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
 # touches the warehouse. scripts/lint_sql.py: sqlfluff with dbt's sqlparse limits, failing on a file it cannot compile.

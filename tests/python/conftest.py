@@ -89,7 +89,8 @@ def local_postgres():
     """A throwaway PostgreSQL server (scripts/pg_local.sh), stopped after the module; skipped when not installed."""
     if not any(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
         pytest.skip("PostgreSQL is not installed (make test-postgres installs it)")
-    workdir = PROJECT_DIR / "target" / "pytest-pg"
+    # one server per pytest-xdist worker (make test runs two): each its own data directory and free port
+    workdir = PROJECT_DIR / "target" / f"pytest-pg-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     script = PROJECT_DIR / "scripts" / "pg_local.sh"
     started = subprocess.run([str(script), "start", str(workdir)], capture_output=True, text=True)
     assert started.returncode == 0, started.stderr
