@@ -91,7 +91,8 @@ pytest: install
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
 # touches the warehouse. scripts/lint_sql.py: sqlfluff with dbt's sqlparse limits, failing on a file it cannot compile.
-lint: install ## sqlfluff lint on models, macros and tests
+lint: install ## ruff on the Python, then sqlfluff lint on models, macros and tests
+	$(BIN)/ruff check .
 	@mkdir -p target
 	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/python scripts/lint_sql.py lint models macros tests
 

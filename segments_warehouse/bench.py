@@ -95,7 +95,9 @@ select
     linked.contact_id,
     count(*) filter (where event_name = 'login' and d >= $start7) as logins_7d,
     count(*) filter (where event_name = 'login' and d >= $start30) as logins_30d,
-    count(*) filter (where event_name in ('report_created', 'invoice_created', 'invoice_sent', 'integration_connected') and d >= $start30) as core_events_30d,
+    count(*) filter (
+        where event_name in ('report_created', 'invoice_created', 'invoice_sent', 'integration_connected') and d >= $start30
+    ) as core_events_30d,
     count(*) filter (where event_name = 'page_viewed' and d >= $start30) as page_views_30d,
     count(distinct feature) filter (where d >= $start30) as distinct_features_30d,
     min(ts) as first_seen_at,
@@ -208,7 +210,7 @@ def user_agent_parsing(contacts: int, workdir: Path, project_dir: Path, repeats:
     return {
         "contacts": contacts,
         "distinct_user_agents": count,
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": measured_commit or commit(project_dir),
         "seconds": round(seconds, 2),
         "samples": [round(sample, 2) for sample in samples],
@@ -364,7 +366,7 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     failed["rebuild with nothing new"] = _failed_nodes(rebuild, rebuild_results)
     return {
         "contacts": contacts,
-        "measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "commit": measured_commit or commit(project_dir),
         "machine": machine(settings),
         "raw_rows": {name: table["rows"] for name, table in manifest["tables"].items()},

@@ -52,7 +52,7 @@ def _fail(error: Exception) -> NoReturn:
 
 
 def _today_utc() -> dt.date:
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 class _Commands(click.Group):
@@ -465,7 +465,7 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
         settings = machine()
     except ValueError as error:  # a bad SEGMENTS_DUCKDB_THREADS: said before anything is generated or built
         _fail(error)
-    report = {"measured_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "machine": settings, "scales": []}
+    report = {"measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "machine": settings, "scales": []}
     earlier, earlier_agents = [], []
     if merge and Path(json_out).exists():
         try:

@@ -97,7 +97,7 @@ def normalize(value):
         return normalize(float(value))
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
     if isinstance(value, (list, tuple)):
         return tuple(normalize(item) for item in value)

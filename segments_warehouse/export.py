@@ -133,13 +133,13 @@ def _export(con, out: Path, fmt: str, duckdb_path: str, run_results, accept_chan
     if not rows:
         return ExportResult(0, None, reconciled)
     gates = check_release(duckdb_path, "export", run_results, accept_change)  # raises GatesBlocked: no file
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     suffix = "parquet" if fmt == "parquet" else "csv"
     final = out / f"crm_contacts_{fmt}_{stamp}.{suffix}"
     partial = out / f".{final.name}.partial"
     # HubSpot's contact import matches on a column named "Email"; properties by their internal names
     header = ["Email" if c == "email" and fmt == "hubspot" else c for c in exported]
-    synced_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    synced_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     file_path = str(final.resolve())
     con.execute("begin transaction")
     con.execute(f"insert into {PENDING} select ?, email, properties_hash, ?::timestamp from {CHANGES}",

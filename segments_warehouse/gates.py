@@ -309,7 +309,7 @@ def check_release(working_path: str | Path, command: str, run_results: str | Pat
                 raise GateError(f"--accept-change is kept for one dbt run, named by its run results: {run_results} "
                                 "not found (run dbt build, or pass --run-results)")
             _ensure_acknowledgements(con)
-            now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             who = _operator()
             con.executemany(
                 f"insert into {ACKNOWLEDGEMENTS} values (?, ?, ?, ?, ?, ?, ?)",
@@ -329,7 +329,7 @@ def record_published(working_path: str | Path, report: GateReport) -> None:
     """After a successful publish: its numbers become the baseline the next publish and export compare with."""
     import duckdb
 
-    published_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         with duckdb.connect(str(working_path)) as con:
             con.execute(f"create schema if not exists {STATE_SCHEMA}")

@@ -57,7 +57,7 @@ class ConnectionSettings:
     database: str
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "ConnectionSettings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> ConnectionSettings:
         """The profile's defaults (profiles.yml) for whatever is unset."""
         env = os.environ if environ is None else environ
         port_text = env.get("SEGMENTS_PG_PORT", "5432")

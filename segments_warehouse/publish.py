@@ -174,7 +174,7 @@ def _publish(working: Path, published: Path, temporary: Path, gates) -> PublishR
         as_of = con.execute("select max(as_of_date) from work.marts.dim_contact_segments").fetchone()[0]
         con.execute("create table pub.main.publish_info (published_at timestamp, as_of_date date, tables integer)")
         con.execute("insert into pub.main.publish_info values (?, ?, ?)",
-                    [dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), as_of, len(tables)])
+                    [dt.datetime.now(dt.UTC).replace(tzinfo=None), as_of, len(tables)])
         con.execute("detach pub")
     except BaseException:
         con.close()

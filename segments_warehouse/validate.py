@@ -19,9 +19,9 @@ import json
 import logging
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -126,7 +126,7 @@ class ValidationReport:
 class Suite:
     name: str
     frame_sql: str  # what GX validates, read with DuckDB
-    expectations: Callable[["Facts"], list]  # built when the facts (entity counts, as_of_date) are known
+    expectations: Callable[[Facts], list]  # built when the facts (entity counts, as_of_date) are known
     description: str = ""
 
 
@@ -602,7 +602,7 @@ def write_record(report: ValidationReport, record_path: str | Path, duckdb_path:
         "warehouse": str(Path(duckdb_path).resolve()),
         "dbt_invocation_id": invocation,
         "as_of_date": report.as_of_date,
-        "validated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "validated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "expectations": len(report.outcomes),
         "failed": [vars(outcome) for outcome in report.failures],
         "data_docs": str(report.docs_index) if report.docs_index else None,

@@ -37,12 +37,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .append_day import append_day
 from .billing import orders, subscriptions
 from .compliance import erasure_requests
-from .crm import accounts, contacts as contacts_table, tickets
-from .words import PLACEHOLDER_KEYS
+from .crm import accounts, tickets
+from .crm import contacts as contacts_table
 from .events import EVENT_CHUNK_CONTACTS, events
 from .schema import SCHEMAS, SOURCES
 from .sinks import Sink
 from .surveys import surveys
+from .words import PLACEHOLDER_KEYS
 from .world import PERSONAS, World, people
 
 __all__ = ["PERSONAS", "PLACEHOLDER_KEYS", "SCHEMAS", "SOURCES", "append_day", "generate"]

@@ -6,8 +6,7 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, choice, repeat_versions, take, ts_array, version_times
-from .dirt import (IMPOSSIBLE_LOAD_TIMES, NON_FINITE_AMOUNTS, UNKNOWN_STATUSES, dirt_size, impossible_load_times, loader_dirt,
-                   with_copies)
+from .dirt import IMPOSSIBLE_LOAD_TIMES, NON_FINITE_AMOUNTS, UNKNOWN_STATUSES, dirt_size, impossible_load_times, loader_dirt, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_WORDS, TS_Z, id_sql, ts_formats, ts_sql
 from .world import World

@@ -11,7 +11,6 @@ from .text_sql import email_sql, ts_sql
 from .words import DOMAINS, FIRST_NAMES, LAST_NAMES, OUTSIDERS
 from .world import World
 
-
 # -- compliance ----------------------------------------------------------------------------------------------
 
 

@@ -6,14 +6,23 @@ import numpy as np
 
 from .. import vocab
 from .arrays import arrow_table, choice, repeat_versions, respell, take, ts_array, uniform_int, version_times
-from .dirt import (FALSE_SPELLINGS, TRUE_SPELLINGS, UNPARSEABLE_BOOLEANS, dirt_size, impossible_load_times, loader_dirt,
-                   with_copies)
+from .dirt import FALSE_SPELLINGS, TRUE_SPELLINGS, UNPARSEABLE_BOOLEANS, dirt_size, impossible_load_times, loader_dirt, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, email_sql, id_sql, ts_formats, ts_sql
-from .words import (CITIES, COMPANY_SUFFIXES, COMPANY_WORDS, DOMAINS, FIRST_NAMES, LAST_NAMES, OWNERS, PLACEHOLDER_KEYS,
-                    TICKET_PRIORITIES, TICKET_STATUSES, TICKET_SUBJECTS)
+from .words import (
+    CITIES,
+    COMPANY_SUFFIXES,
+    COMPANY_WORDS,
+    DOMAINS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    OWNERS,
+    PLACEHOLDER_KEYS,
+    TICKET_PRIORITIES,
+    TICKET_STATUSES,
+    TICKET_SUBJECTS,
+)
 from .world import World
-
 
 # -- CRM ---------------------------------------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ NON_NUMERIC_SCORES = ["ten", "N/A", "five", "n/a"]
 NPS_OUT_OF_RANGE = ["11", "-1", "7.5", "12"]
 CSAT_OUT_OF_RANGE = ["0", "6", "4.5"]
 FUTURE_DAYS = (1_700, 2_900)  # future timestamps: 4.5 to 8 years after as_of (2031+ for any recent as_of)
-IMPLAUSIBLE_EPOCH = int(dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+IMPLAUSIBLE_EPOCH = int(dt.datetime(1900, 1, 1, tzinfo=dt.UTC).timestamp())
 # load times a loader cannot have written (impossible_load_time): epoch 0, before var min_valid_timestamp, and a
 # far-future default, more than var max_load_time_skew_hours after any dbt run
-IMPOSSIBLE_LOAD_TIMES = [0, int(dt.datetime(2099, 12, 31, tzinfo=dt.timezone.utc).timestamp())]
+IMPOSSIBLE_LOAD_TIMES = [0, int(dt.datetime(2099, 12, 31, tzinfo=dt.UTC).timestamp())]
 # text is_deleted values (raw_crm.contacts): what a CSV loader writes, and what no boolean parser can read
 TRUE_SPELLINGS = ["true", "true", "TRUE", "1", "yes", " t "]
 FALSE_SPELLINGS = ["false", "false", "false", "FALSE", "0", "no", "", "f", "N"]

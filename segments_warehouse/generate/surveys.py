@@ -12,7 +12,6 @@ from .text_sql import TS_BAD_CODES, email_sql, id_sql, ts_formats, ts_sql
 from .words import DOMAINS, FIRST_NAMES, LAST_NAMES, OUTSIDERS
 from .world import World
 
-
 # -- surveys -------------------------------------------------------------------------------------------------
 
 

@@ -9,8 +9,8 @@ from .arrays import arrow_table, mix, take, ts_array
 from .dirt import FUTURE_DAYS, IMPLAUSIBLE_EPOCH, dirt_size, impossible_event_load_times, with_copies
 from .schema import DAY, HOUR
 from .text_sql import TS_BAD_DATE, TS_BLANK, TS_WORDS, TS_Z, hex_id_sql, ts_formats, ts_sql
-from .words import EV, EV_LOGIN, OTHER_POOL, PAGES, REFERRERS, TRACK_EVENTS, UTM_SOURCES
 from .user_agents import CRAWLER, GARBAGE, NO_DEVICE, UA_DEVICE, UA_SAME_OS, UA_TEXT, same_browser, user_agent_codes
+from .words import EV, EV_LOGIN, OTHER_POOL, PAGES, REFERRERS, TRACK_EVENTS, UTM_SOURCES
 from .world import World
 
 

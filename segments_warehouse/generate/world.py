@@ -25,7 +25,7 @@ class World:
         self.n = contacts
         self.seed = seed
         self.as_of = as_of
-        self.end = int(dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc).timestamp()) + DAY
+        self.end = int(dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC).timestamp()) + DAY
         # ten years on: a date no extract can carry when it was loaded (future_timestamp dirt)
         self.far_future = self.end + 3650 * DAY
         self.sink = sink

@@ -101,7 +101,8 @@ def write_generic_crm(con) -> None:
         con.execute(f"create schema if not exists {schema}")
     rows = ", ".join(
         f"('c_{p}', null::varchar, '{crm}', 'First', 'Last', '1990-01-01', 'F', null::double, null::varchar, "
-        f"null::varchar, 'Engineer', 'senior', 'en', 'United Kingdom', null::varchar, null::varchar, 'Europe/London', 'customer', 'organic_search', 'Alex Rep', false, "
+        f"null::varchar, 'Engineer', 'senior', 'en', 'United Kingdom', null::varchar, null::varchar, 'Europe/London', "
+        f"'customer', 'organic_search', 'Alex Rep', false, "
         f"'2025-01-01T00:00:00Z', '2026-10-01T00:00:00Z', timestamp '2026-11-02 01:00:00')"
         for p, (crm, _) in PEOPLE.items())
     con.execute(f"create or replace table raw_crm.contacts as select * from (values {rows}) as t({CONTACT_COLUMNS})")
@@ -118,7 +119,6 @@ def build(tmp_path_factory, events_adapter: str, fixtures):
     import json
 
     import duckdb
-
     from conftest import run_dbt
 
     workdir = tmp_path_factory.mktemp(events_adapter)

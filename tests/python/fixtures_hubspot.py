@@ -10,6 +10,8 @@ property no record has a value for is not written by Fivetran).
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from known_answers import lit as _lit
 
 AS_OF = "2026-11-01"
@@ -18,9 +20,9 @@ SYNCED = "timestamp '2026-11-02 01:00:00'"
 
 def _ms(iso: str) -> str:
     """Epoch milliseconds of a UTC time, as the text HubSpot writes for date properties."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return str(int(datetime.fromisoformat(iso).replace(tzinfo=timezone.utc).timestamp() * 1000))
+    return str(int(datetime.fromisoformat(iso).replace(tzinfo=UTC).timestamp() * 1000))
 
 
 def _table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:

@@ -12,7 +12,7 @@ price, an add-on item, a removed item.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from known_answers import lit as _lit
 
@@ -22,7 +22,7 @@ EMAILS = {f"p{n}": f"p{n}@example.com" for n in range(1, 7)}
 
 def epoch(iso: str) -> int:
     """Epoch seconds of a UTC time, as Stripe's API writes `created`."""
-    return int(datetime.fromisoformat(iso).replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(iso).replace(tzinfo=UTC).timestamp())
 
 
 def _table(con, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:

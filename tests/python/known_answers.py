@@ -146,7 +146,8 @@ TICKETS = [
 # contact -> behavioral, rfm_segment, value_tier, nps_category, age_band, region, device_mix, needs_segment, lifecycle_stage
 _DEFAULT = ("never_active", "prospect", "none", "no_response", "25_34", "emea", "no_activity", "self_sufficient", "lead")
 EXPECTED_CONTACTS = {
-    "c01": ("never_active", "prospect", "none", "no_response", "18_24", "namer", "no_activity", "self_sufficient", "marketing_qualified_lead"),
+    "c01": ("never_active", "prospect", "none", "no_response", "18_24", "namer", "no_activity", "self_sufficient",
+            "marketing_qualified_lead"),
     "c02": ("power_user", "prospect", "none", "no_response", "under_18", "emea", "multi_device", "self_sufficient", "customer"),
     "c03": ("active", "prospect", "none", "no_response", "35_44", "latam", "mobile_only", "self_sufficient", "sales_qualified_lead"),
     "c04": ("new", "prospect", "none", "no_response", "65_plus", "apac", "desktop_only", "needs_onboarding", "opportunity"),

@@ -28,11 +28,10 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import fixtures_combined as combined
 import fixtures_hubspot as hs
 import fixtures_salesforce as sf
+import pytest
 from conftest import run_dbt
 from test_adapter_qualtrics import EXPECTED_QUARANTINE as QUALTRICS_QUARANTINE
 from test_adapter_stripe import EXPECTED_QUARANTINE as STRIPE_QUARANTINE

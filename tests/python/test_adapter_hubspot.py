@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import fixtures_hubspot as hs
+import pytest
 from conftest import run_dbt
 
 ABSENT = ["subscriptions", "orders", "tracks", "pages", "responses"]

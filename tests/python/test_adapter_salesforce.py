@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import fixtures_salesforce as sf
+import pytest
 from conftest import run_dbt
 from test_adapter_hubspot import ABSENT, write_contract_rest
 

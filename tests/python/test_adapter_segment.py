@@ -5,10 +5,9 @@ context_user_agent alone, and the quarantine reasons of the quirky rows. One dbt
 
 from __future__ import annotations
 
-import pytest
-
 import fixtures_events_people as people
 import fixtures_segment
+import pytest
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,9 @@ identifies derived from events with a user_id, and the quarantine reasons of the
 
 from __future__ import annotations
 
-import pytest
-
 import fixtures_events_people as people
 import fixtures_snowplow
+import pytest
 
 
 @pytest.fixture(scope="module")

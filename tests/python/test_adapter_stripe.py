@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import fixtures_stripe
+import pytest
 from conftest import run_dbt
 
 AS_OF = "2026-11-01"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import duckdb
-
 from conftest import AS_OF, run_cli, run_dbt
 
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 LOADED = "timestamp '2026-11-02 01:00:00'"

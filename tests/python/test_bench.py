@@ -6,7 +6,6 @@ import json
 
 from conftest import run_cli
 
-
 EARLIER_ROW = {  # a row measured by an earlier run, kept by --merge
     "contacts": 1000000, "raw_rows_total": 42000000, "generate_seconds": 70.0, "parse_seconds": 4.0,
     "build_seconds": 160.0, "layer_seconds": {"staging": 1.0}, "peak_rss_mib": 8000, "warehouse_mib": 5000.0,

@@ -61,7 +61,6 @@ PRODUCTION_JOBS = ("daily_full", "hourly_incremental")
 def test_every_selector_names_a_sensible_job(warehouse_copy, tmp_path):
     """selectors.yml: each job an orchestrator runs resolves, and holds what it is for."""
     import yaml
-
     from conftest import PROJECT_DIR
 
     declared = {s["name"] for s in yaml.safe_load((PROJECT_DIR / "selectors.yml").read_text())["selectors"]}
@@ -130,6 +129,7 @@ def test_the_make_targets_and_segments_commands_the_docs_name_exist():
     import re
 
     from conftest import PROJECT_DIR
+
     from segments_warehouse.cli import main
 
     targets = set(re.findall(r"^([a-z][a-z-]*):", (PROJECT_DIR / "Makefile").read_text(), flags=re.M))

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 SCHEMAS = ("reference", "staging", "intermediate", "marts", "data_quality", "reverse_etl")

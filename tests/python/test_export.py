@@ -6,7 +6,6 @@ import csv
 import json
 
 import duckdb
-
 from conftest import AS_OF, run_cli, run_dbt
 
 

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 from conftest import AS_OF, BIN_DIR, PROJECT_DIR
@@ -48,8 +47,9 @@ def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_clean_build(wa
     --full-refresh), gives exactly the marts and incremental models of an uninterrupted build."""
     import shutil
 
-    from segments_warehouse.generate import append_day
     from test_incremental import INCREMENTAL_MODELS, MART_SCHEMAS, NEXT_DAY, snapshot
+
+    from segments_warehouse.generate import append_day
 
     append_day(str(warehouse_copy), NEXT_DAY, seed=7)
     clean = tmp_path / "clean.duckdb"

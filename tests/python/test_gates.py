@@ -19,8 +19,8 @@ import shutil
 
 import duckdb
 import pytest
-
 from conftest import AS_OF, run_cli, run_dbt, run_validate
+
 from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, evaluate, load_thresholds
 
 
@@ -110,7 +110,7 @@ def test_every_order_orphaned_blocks_publish_and_export(broken_build):
     assert blocked.returncode == 1, blocked.stderr
     assert "Traceback" not in blocked.stderr
     assert files(out) == []
-    line = [l for l in blocked.stderr.splitlines() if l.startswith("not exported:")]
+    line = [text for text in blocked.stderr.splitlines() if text.startswith("not exported:")]
     assert len(line) == 1
     assert (f"orphans orders linking to no contact: - -> {share} ({orphaned:,} of {orders:,}); above the maximum of 50.0%"
             in line[0])

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections import Counter
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 DATES = ["2026-11-01", "2026-11-03", "2026-11-10"]

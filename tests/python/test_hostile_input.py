@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 HOSTILE = [
@@ -154,7 +153,8 @@ def test_hostile_scores_are_quarantined_and_huge_amounts_kept(hostile_warehouse)
         assert quarantined == {"-1": "score_out_of_range", "11": "score_out_of_range", "1e15": "score_out_of_range",
                                "ten": "non_numeric_score"}
         # c16 keeps its valid answer: the out-of-scale ones are quarantined, never clipped
-        assert con.execute("select nps_score, nps_category from marts.seg_psychographic where contact_id = 'c16'").fetchone() == (9, "promoter")
+        assert con.execute(
+            "select nps_score, nps_category from marts.seg_psychographic where contact_id = 'c16'").fetchone() == (9, "promoter")
         assert con.execute("select net_revenue from marts.seg_value_based where contact_id = 'c11'").fetchone()[0] == 1e15 + 500
 
 

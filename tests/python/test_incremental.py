@@ -8,7 +8,6 @@ import json
 import shutil
 
 import duckdb
-
 from conftest import AS_OF, run_dbt
 
 NEXT_DAY = AS_OF + dt.timedelta(days=1)

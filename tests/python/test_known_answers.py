@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 MART_COLUMNS = [
@@ -73,7 +72,7 @@ def test_wide_long_and_summary_tell_the_same_truth(known_warehouse):
     }
     models = ["behavioral", "value_based", "psychographic", "demographic", "geographic", "technographic", "needs_based", "lifecycle"]
     for contact, *segments in wide:
-        for model, segment in zip(models, segments):
+        for model, segment in zip(models, segments, strict=True):
             assert long[(contact, model)] == segment
     summary = dict(
         known_warehouse.execute(

@@ -7,9 +7,8 @@ import json
 import shutil
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_cli, run_dbt
 
 

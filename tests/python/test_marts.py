@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 import yaml
-
 from conftest import AS_OF, PROJECT_DIR, run_dbt
 
 SEGMENT_YAML = PROJECT_DIR / "models" / "marts" / "segments" / "_segments__models.yml"

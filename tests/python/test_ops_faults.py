@@ -12,8 +12,8 @@ import shutil
 import duckdb
 import pytest
 from click.testing import CliRunner
-
 from conftest import run_cli
+
 from segments_warehouse import export as export_module
 from segments_warehouse import publish as publish_module
 from segments_warehouse.cli import main

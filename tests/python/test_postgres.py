@@ -13,8 +13,8 @@ import socket
 
 import duckdb
 import pytest
-
 from conftest import PROJECT_DIR, run_cli
+
 from segments_warehouse.compare import Mart, compare_rows, marts_from_manifest, normalize
 from segments_warehouse.postgres import ConnectionSettings, PostgresError, connect, load_postgres
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import duckdb
-
 from conftest import AS_OF, run_dbt
 
 # Columns that hold personal data, by name: none may appear in what BI reads.

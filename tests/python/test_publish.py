@@ -9,7 +9,6 @@ import sys
 import textwrap
 
 import duckdb
-
 from conftest import AS_OF, run_cli, run_dbt, run_validate
 from test_marts import mart_snapshot
 

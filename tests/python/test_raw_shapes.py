@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
-
 import known_answers as ka
+import pytest
 from conftest import run_dbt
 
 SEGMENT_COLUMNS = [

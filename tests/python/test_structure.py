@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_dbt
 
 # The one source a mart may read: the reverse-ETL sink's own delivery state, which the project writes itself

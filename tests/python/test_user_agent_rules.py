@@ -15,8 +15,8 @@ import duckdb
 import jinja2
 import pytest
 import ua_parser
-
 from conftest import BIN_DIR, PROJECT_DIR
+
 from segments_warehouse.postgres import connect
 
 # (user agent, browser, os, device type) as staging reads them: families lower-cased, versions not yet stripped

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import yaml
-
 from conftest import PROJECT_DIR, run_cli, run_validate
+
 from segments_warehouse.validate import SEGMENT_SETS
 
 
@@ -44,10 +44,12 @@ DAMAGE = {
         "delete from marts.seg_lifecycle where contact_id = (select min(contact_id) from marts.seg_lifecycle)",
         "seg_lifecycle", "expect_table_row_count_to_equal"),
     "score_out_of_range": (
-        "update marts.seg_value_based set r_score = 6 where contact_id = (select min(contact_id) from marts.seg_value_based where r_score is not null)",
+        "update marts.seg_value_based set r_score = 6 where contact_id = "
+        "(select min(contact_id) from marts.seg_value_based where r_score is not null)",
         "seg_value_based", "expect_column_values_to_be_between"),
     "nps_category_disagrees_with_its_score": (
-        "update marts.seg_psychographic set nps_score = 3 where contact_id = (select min(contact_id) from marts.seg_psychographic where nps_category = 'promoter')",
+        "update marts.seg_psychographic set nps_score = 3 where contact_id = "
+        "(select min(contact_id) from marts.seg_psychographic where nps_category = 'promoter')",
         "seg_psychographic", 'expect_column_values_to_be_between where nps_category == "promoter"'),
     "shares_do_not_sum_to_one": (
         "update marts.agg_segment_summary set share_of_total = share_of_total + 0.01 where segment = 'champion'",
@@ -57,7 +59,8 @@ DAMAGE = {
         "else 'self_sufficient' end where contact_id = (select min(contact_id) from marts.dim_contact_segments)",
         "cross_mart__agreement", "expect_column_values_to_be_in_set"),
     "duplicate_key": (
-        "insert into marts.seg_geographic select * from marts.seg_geographic where contact_id = (select min(contact_id) from marts.seg_geographic)",
+        "insert into marts.seg_geographic select * from marts.seg_geographic "
+        "where contact_id = (select min(contact_id) from marts.seg_geographic)",
         "seg_geographic", "expect_column_values_to_be_unique"),
     "history_disagrees_with_today": (
         "update marts.fct_segment_transitions set to_segment = 'dormant' where segment_model = 'behavioral' and entity_id = "

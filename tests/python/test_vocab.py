@@ -20,7 +20,8 @@ from segments_warehouse import vocab
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 REGIONS = {"namer", "latam", "emea", "apac"}
-EU_MEMBERS = set("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+EU_MEMBERS = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+              "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
 GENDERS = {"female", "male", "non_binary", "other", "undisclosed"}
 LIFECYCLE_STAGES = {
     "subscriber", "lead", "marketing_qualified_lead", "sales_qualified_lead", "opportunity", "customer", "evangelist",
