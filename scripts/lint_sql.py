@@ -3,7 +3,7 @@
 1. sqlparse's limits lifted, as dbt's own CLI lifts them (its --sqlparse option defaults to no limit): dbt parses a
    model's compiled SQL with sqlparse to inject ephemeral models, and sqlparse refuses a statement of more than
    10,000 tokens. sqlfluff's dbt templater compiles without dbt's CLI, so it kept that limit, and the user-agent
-   rules (macros/ua_parser_rules.sql: one literal pattern per rule, about 48,000 tokens) made it skip
+   rules (macros/events/ua_parser_rules.sql: one literal pattern per rule, about 48,000 tokens) made it skip
    base_product__tracks and base_product__pages.
 2. A file the dbt templater skips (a fatal exception during compilation) fails the run: sqlfluff only warns, and
    the file goes unlinted without anyone noticing.

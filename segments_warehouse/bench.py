@@ -6,7 +6,7 @@ query: one hand-written DuckDB statement computing the per-contact behavioral me
 event tables, the engine's floor for the heaviest work. The ratio of the behavioral models' build time to it says
 how far the project is from that floor.
 
-User-agent parsing (macros/user_agent_rules.sql) is measured apart, since the generated data has no user agents:
+User-agent parsing (macros/events/user_agent_rules.sql) is measured apart, since the generated data has no user agents:
 the parse of a number of distinct synthetic user agents (real browser, OS, device and version tokens combined)
 that a given number of contacts is assumed to bring (USER_AGENTS_PER_CONTACTS).
 """
@@ -496,7 +496,7 @@ def markdown(report: dict) -> str:
     lines += [
         "",
         "The generated data has no user agents, so the builds above do not include this step: it is measured on",
-        "its own, `user_agent_ctes` (macros/user_agent_rules.sql, 1,259 ua-parser rules) compiled by dbt and run on",
+        "its own, `user_agent_ctes` (macros/events/user_agent_rules.sql, 1,259 ua-parser rules) compiled by dbt and run on",
         "DuckDB over a table of distinct synthetic user agents (`synthetic_user_agents` in bench.py: desktop, iPhone,",
         "iPad and Android browsers with real version numbers and device models, and crawlers), the median of",
         "`--repeats` runs. Each event model (tracks, pages) parses its distinct user agents once per build,",

@@ -1,7 +1,7 @@
 """The raw-data contract, read from the dbt sources YAML (the one place it is declared).
 
 `segments load` checks a user's files against it before anything is written, and the dbt project checks the
-warehouse against the same YAML at the start of every run (macros/assert_raw_sources_present.sql).
+warehouse against the same YAML at the start of every run (macros/hooks/assert_raw_sources_present.sql).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 -- Quarantine-rate gate: no raw table may have a share of its rows quarantined for one reason above its threshold
--- (vars max_quarantine_share, quarantine_share_overrides, quarantine_gate_min_rows; macros/quarantine_gate.sql).
+-- (vars max_quarantine_share, quarantine_share_overrides, quarantine_gate_min_rows; macros/screening/quarantine_gate.sql).
 -- When one does, the test stops with one message naming the table, reason, count, share and a sample record id
 -- (dbt prints it as the test's error) instead of a bare "got 1 result"; the rows below are the same violations.
 {%- set quarantined = {} -%}

@@ -76,3 +76,21 @@ def test_the_rules_name_the_offending_models():
     }}
     assert staging_models_reading_staging_models(bad) == ["stg_a <- stg_b"]
     assert marts_reading_sources(bad) == ["seg_x <- source.segments.crm.contacts"]
+
+
+ENGINE_PREFIXES = ("default__", "duckdb__", "postgres__", "spark__")
+
+
+def test_macros_live_in_concern_folders_and_are_described(manifest):
+    """macros/<concern>/ only (no macro file at the top of macros/), and every macro but an engine's
+    implementation of a dispatched one has a description in its folder's _<folder>__macros.yml."""
+    ours = [m for m in manifest["macros"].values() if m["package_name"] == "segments"
+            and m["original_file_path"].startswith("macros/")]
+    assert len(ours) > 100
+    assert sorted({m["original_file_path"] for m in ours if m["original_file_path"].count("/") != 2}) == []
+    undescribed = sorted(m["name"] for m in ours if not m["name"].startswith(ENGINE_PREFIXES) and not m["description"])
+    assert undescribed == []
+    # the descriptions name the macro's own file, so a moved macro cannot keep a stale YAML entry unnoticed
+    stale = sorted(m["name"] for m in ours if m["description"]
+                   and f"({m['original_file_path'].rsplit('/', 1)[-1]})" not in m["description"])
+    assert stale == []

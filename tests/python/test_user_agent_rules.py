@@ -1,4 +1,4 @@
-"""User-agent parsing (macros/user_agent_rules.sql): the generated rule macro agrees with the seed, and well-known
+"""User-agent parsing (macros/events/user_agent_rules.sql): the generated rule macro agrees with the seed, and well-known
 user agents get their exact browser, OS and device type, checked against the Python ua-parser library (an
 independent implementation of the same uap-core rules) on DuckDB, on a throwaway local Postgres server
 (scripts/pg_local.sh; skipped where PostgreSQL is not installed) and on local PySpark (skipped without the Spark
@@ -51,7 +51,7 @@ KNOWN = [
 def _rule_macro() -> dict:
     """The rules of the generated macro, read as dbt reads them (Jinja literals)."""
     captured = []
-    text = (PROJECT_DIR / "macros" / "ua_parser_rules.sql").read_text()
+    text = (PROJECT_DIR / "macros" / "events" / "ua_parser_rules.sql").read_text()
     env = jinja2.Environment()
     env.globals["return"] = lambda value: captured.append(value) or ""
     env.from_string(text + "{{ ua_parser_rule_list() }}").render()

@@ -1,7 +1,7 @@
 """The reference seeds: every spelling the generator emits is mapped, and no lookup key maps to two values.
 
 Pure Python (csv module, no dbt). Staging matches free text to a seed with normalize_key() on both sides
-(macros/normalize_key.sql): lower-cased, trimmed, every character that is not a letter or digit removed, unicode
+(macros/screening/normalize_key.sql): lower-cased, trimmed, every character that is not a letter or digit removed, unicode
 letters kept. key() below is its Python twin.
 """
 
@@ -46,7 +46,7 @@ ALIAS_SEEDS = {
 
 
 def key(text: str) -> str:
-    """Python twin of macros/normalize_key.sql: lower-cased, trimmed, letters and digits only."""
+    """Python twin of macros/screening/normalize_key.sql: lower-cased, trimmed, letters and digits only."""
     return "".join(ch for ch in text.strip().lower() if ch.isalnum())
 
 

@@ -6,7 +6,7 @@
     contract tables declared absent (var absent_raw_tables). Only the sources of the chosen adapters are enabled
     (docs/adapters.md), so only those are checked.
     The loaders' own columns (_loaded_at, received_at, uuid_ts: what staging orders and screens by) must be typed
-    timestamps or text (parsed by staging: loader_timestamp in macros/try_parse_timestamp.sql): any other type (a
+    timestamps or text (parsed by staging: loader_timestamp in macros/cross_db/try_parse_timestamp.sql): any other type (a
     number, a date) would otherwise fail deep in a model with a bare conversion error.
     Skip with --vars '{check_raw_sources: false}'.
 -#}

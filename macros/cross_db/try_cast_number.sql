@@ -30,7 +30,7 @@
 {%- endmacro %}
 
 {#-
-    Postgres: the same format check, then a cast that gives null when out of range (macros/safe_cast_functions.sql);
+    Postgres: the same format check, then a cast that gives null when out of range (macros/cross_db/safe_cast_functions.sql);
     a typed NaN or Infinity is written 'NaN' / 'Infinity', which the format check refuses.
 -#}
 {% macro postgres__try_cast_number(expression, type) -%}

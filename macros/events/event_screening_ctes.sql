@@ -102,7 +102,7 @@ screened as (
 {#-
     The CTEs that open the tracks and pages base models, before their context CTEs: the erased ids (read first,
     see erased_event_ids_cte), `source` (on an incremental run only the dedup groups this run must re-screen,
-    macros/incremental_events.sql) and `flagged_source` (erased_event_flag_ctes).
+    macros/events/incremental_event_batch.sql) and `flagged_source` (erased_event_flag_ctes).
 -#}
 {% macro event_source_ctes(table_name) -%}
 {{ erased_event_ids_cte() }},

@@ -1,5 +1,5 @@
 {#-
-    Matching a user agent against the ua-parser rules (macros/ua_parser_rules.sql, generated with the seed
+    Matching a user agent against the ua-parser rules (macros/events/ua_parser_rules.sql, generated with the seed
     seeds/ua_parser_rules.csv by `python -m segments_warehouse.ua_rules`), per engine. Each pattern is written into
     the SQL as a string literal, so each engine compiles it once per query, not once per row (ua_rule_forms):
     `match`, whether the pattern matches anywhere in the text (uap's search semantics); `group`, the first capture

@@ -1,0 +1,25 @@
+{#- A text expression to a (63- or 64-bit) integer hash that fits a bigint. -#}
+{% macro hash_to_bigint(text) -%}
+    {{ return(adapter.dispatch('hash_to_bigint', 'segments')(text)) }}
+{%- endmacro %}
+
+{% macro default__hash_to_bigint(text) -%}
+    cast(('x' || substr(md5({{ text }}), 1, 16)) as bit(64))::bigint
+{%- endmacro %}
+
+{% macro duckdb__hash_to_bigint(text) -%}
+    cast(hash({{ text }}) >> 1 as bigint)
+{%- endmacro %}
+
+{% macro spark__hash_to_bigint(text) -%}
+    xxhash64({{ text }})
+{%- endmacro %}
+
+{#- Bitwise XOR of a bigint column over a group (order-independent, so a set of events has one fingerprint). -#}
+{% macro bit_xor_agg(expression) -%}
+    {{ return(adapter.dispatch('bit_xor_agg', 'segments')(expression)) }}
+{%- endmacro %}
+
+{% macro default__bit_xor_agg(expression) -%}
+    bit_xor({{ expression }})
+{%- endmacro %}
