@@ -20,7 +20,7 @@ AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
 # dbt's partial parse. DBT_VARS overrides other vars (segment rules).
 DBT_VARS ?= {}
 
-.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest lint fmt docs clean
+.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest test-fast lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
@@ -88,6 +88,9 @@ test-spark: install-spark ## Build on DuckDB and on local Spark, all tests green
 PYTEST_WORKERS ?= 2
 pytest: install
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
+test-fast: install ## The tests that run no dbt build (generator, vocabularies, structure, user-agent rules): about a minute
+	$(BIN)/python -m pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadfile
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
 # touches the warehouse. scripts/lint_sql.py: sqlfluff with dbt's sqlparse limits, failing on a file it cannot compile.

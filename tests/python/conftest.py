@@ -19,6 +19,18 @@ BIN_DIR = Path(sys.executable).parent
 AS_OF = dt.date(2026, 11, 1)
 
 
+# The test files that run no dbt build (the generator, the vocabularies, the manifest's structure, the user-agent
+# rules compiled by dbt, the Spark loader): `make test-fast` runs them alone, in about a minute. Every other test
+# is marked slow: it builds a warehouse end to end.
+FAST_MODULES = {"test_generate", "test_vocab", "test_structure", "test_user_agent_rules", "test_load_spark"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] not in FAST_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Warehouse:
     path: Path
