@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
@@ -25,10 +28,24 @@ AS_OF = dt.date(2026, 11, 1)
 FAST_MODULES = {"test_generate", "test_vocab", "test_structure", "test_user_agent_rules", "test_load_spark"}
 
 
+# The test files that take longest (seconds of a 2-worker run, measured 2026-12-02), run first: pytest-xdist hands
+# out whole files in collection order, so a long file started last would keep one worker busy while the other idles.
+LONGEST_FIRST = ["test_history", "test_bad_input", "test_publish", "test_incremental", "test_bench",
+                 "test_adapter_combined", "test_user_agent_rules", "test_raw_shapes", "test_hostile_input",
+                 "test_validate", "test_docs", "test_adapter_stripe", "test_staging", "test_faults", "test_privacy",
+                 "test_marts", "test_gates", "test_load_files", "test_known_answers"]
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.module.__name__.rsplit(".", 1)[-1] not in FAST_MODULES:
+        if _module_name(item) not in FAST_MODULES:
             item.add_marker(pytest.mark.slow)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(_module_name(item), len(rank)))  # stable: a file's tests keep their order
+
+
+def _module_name(item) -> str:
+    return item.module.__name__.rsplit(".", 1)[-1]
 
 
 @dataclass
@@ -42,12 +59,33 @@ class Warehouse:
             return con.execute(sql).fetchall()
 
 
-def run_dbt(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+def run_dbt(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict | None = None,
+            unit_tests: bool = False) -> subprocess.CompletedProcess:
     """Run the dbt CLI of this venv against a given DuckDB file, keeping target/ and logs/ out of the repo."""
+    command, env, cwd = dbt_invocation(args, duckdb_path, workdir, extra_env, unit_tests)
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    keep_parse(command, duckdb_path, workdir, env)
+    return result
+
+
+def dbt_invocation(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict | None = None,
+                   unit_tests: bool = False) -> tuple[list[str], dict, Path]:
+    """The command, environment and folder of a dbt run on a DuckDB file (run_dbt runs it; a test that kills a
+    build starts it itself). Two savings, neither of which changes what a build computes:
+    - the unit tests (fixed fixtures, independent of any warehouse's data) run only where a test asks for them
+      (`unit_tests=True`: the session's built warehouse and the README's CSV path); every other `build` leaves
+      them out;
+    - dbt's parse is shared: dbt runs in the DuckDB file's folder with the file named relatively, so the profile
+      is the same for every test using the same file name, and a test's first run starts from the partial-parse
+      file an earlier run with the same vars left (dbt itself re-parses whatever its checks find changed).
+    """
+    duckdb_path = Path(duckdb_path).resolve()
+    if args and args[0] == "build" and not unit_tests and "unit_test" not in args:
+        args = [*args, "--exclude-resource-type", "unit_test"]
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "SEGMENTS_DUCKDB_PATH": str(duckdb_path),
+        "SEGMENTS_DUCKDB_PATH": duckdb_path.name,
         "SEGMENTS_THREADS": "4",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **(extra_env or {}),
@@ -58,7 +96,45 @@ def run_dbt(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict |
         "--target-path", str(workdir / "target"),
         "--log-path", str(workdir / "logs"),
     ]
-    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    parse_file = Path(workdir) / "target" / "partial_parse.msgpack"
+    cached = _parse_cache_entry(command, duckdb_path, env)
+    if cached is not None and cached.exists() and not parse_file.exists():
+        parse_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached, parse_file)
+    return command, env, duckdb_path.parent
+
+
+def keep_parse(command: list[str], duckdb_path: Path, workdir: Path, env: dict) -> None:
+    """After a dbt run: its partial-parse file becomes the cache entry of its vars, when there is none yet."""
+    parse_file = Path(workdir) / "target" / "partial_parse.msgpack"
+    cached = _parse_cache_entry(command, Path(duckdb_path).resolve(), env)
+    if cached is not None and not cached.exists() and parse_file.exists():
+        partial = cached.with_suffix(f".{os.getpid()}.partial")
+        shutil.copyfile(parse_file, partial)
+        partial.replace(cached)  # atomic: two pytest workers may write the same entry
+
+
+def _parse_cache_entry(args: list[str], duckdb_path: Path, env: dict) -> Path | None:
+    """Where a run with these vars, target and file name keeps its partial-parse file (None: no cache)."""
+    folder = os.environ.get("SEGMENTS_TEST_PARSE_CACHE")
+    if not folder:
+        return None
+    variables = args[args.index("--vars") + 1] if "--vars" in args else ""
+    key = "|".join([variables, env.get("SEGMENTS_TARGET", ""), duckdb_path.name])
+    return Path(folder) / (hashlib.sha1(key.encode()).hexdigest() + ".msgpack")
+
+
+def pytest_configure(config):
+    """One partial-parse cache for the whole session: made by the main process, inherited by pytest-xdist's workers."""
+    if "PYTEST_XDIST_WORKER" not in os.environ and "SEGMENTS_TEST_PARSE_CACHE" not in os.environ:
+        os.environ["SEGMENTS_TEST_PARSE_CACHE"] = tempfile.mkdtemp(prefix="segments-parse-cache-")
+        config._segments_parse_cache = os.environ["SEGMENTS_TEST_PARSE_CACHE"]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_segments_parse_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_cli(args: list[str], extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -75,15 +151,32 @@ def run_validate(duckdb_path: Path, run_results: Path, workdir: Path) -> tuple[s
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory) -> Warehouse:
-    """2,000 generated contacts, built with `dbt build` (every model, unit test and data test)."""
+def built_warehouse(tmp_path_factory, worker_id) -> Warehouse:
+    """2,000 generated contacts, built with `dbt build` (every model, unit test and data test). Built once per
+    session: under pytest-xdist the first worker to need it builds it in the session's shared folder (the others
+    wait on a lock), and each worker reads its own copy, so no two processes ever open the same DuckDB file."""
+    if worker_id == "master":
+        return _build_warehouse(tmp_path_factory.mktemp("built"))
+    shared = tmp_path_factory.getbasetemp().parent / "built"
+    with FileLock(str(shared) + ".lock"):
+        if not (shared / "built.ok").exists():
+            shared.mkdir(exist_ok=True)
+            _build_warehouse(shared)
+            (shared / "built.ok").touch()
+    workdir = tmp_path_factory.mktemp("built")
+    shutil.copy(shared / "warehouse.duckdb", workdir / "warehouse.duckdb")
+    shutil.copy(shared / "manifest.json", workdir / "manifest.json")
+    shutil.copytree(shared / "target", workdir / "target")
+    return Warehouse(workdir / "warehouse.duckdb", json.loads((workdir / "manifest.json").read_text()), workdir)
+
+
+def _build_warehouse(workdir: Path) -> Warehouse:
     from segments_warehouse.generate import generate
 
-    workdir = tmp_path_factory.mktemp("built")
     path = workdir / "warehouse.duckdb"
     manifest = generate(2_000, 7, AS_OF, duckdb_path=str(path), progress=False)
     (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2))
-    result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], path, workdir)
+    result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], path, workdir, unit_tests=True)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-3000:]}"
     return Warehouse(path, manifest, workdir)
 

@@ -128,7 +128,7 @@ def test_csv_files_build_green_with_every_unit_test(csv_folder, tmp_path):
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("select data_type from information_schema.columns where table_schema = 'raw_crm' "
                            "and table_name = 'orders' and column_name = 'amount'").fetchone() == ("VARCHAR",)
-    build = run_dbt(["build", "--vars", json.dumps({"as_of_date": ka.AS_OF})], target, tmp_path)
+    build = run_dbt(["build", "--vars", json.dumps({"as_of_date": ka.AS_OF})], target, tmp_path, unit_tests=True)
     assert build.returncode == 0, build.stdout[-6000:]
     with duckdb.connect(str(target), read_only=True) as con:
         behavioral = dict(con.execute("select contact_id, behavioral_segment from marts.seg_behavioral").fetchall())
