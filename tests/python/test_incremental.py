@@ -1,14 +1,20 @@
 """Incremental event models: after one more day of raw events (new, late, duplicated, re-attributed, erased),
-an incremental `dbt build` gives marts identical to a `--full-refresh` build, row for row."""
+an incremental `dbt build`, and one killed with SIGKILL then re-run normally, give marts and incremental models
+identical to a `--full-refresh` build, row for row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import signal
+import subprocess
+import time
 
 import duckdb
-from conftest import AS_OF, run_dbt
+import pytest
+from conftest import AS_OF, dbt_invocation, keep_parse, run_dbt
 
 NEXT_DAY = AS_OF + dt.timedelta(days=1)
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
@@ -40,11 +46,29 @@ def build(path, workdir, *flags):
     return json.loads((workdir / "target" / "run_results.json").read_text())
 
 
-def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
+@pytest.fixture(scope="module")
+def next_day(built_warehouse, tmp_path_factory):
+    """The session's built warehouse plus one more day of raw data (append_day, not built yet), what append_day
+    added, and the marts and incremental models of a `--full-refresh` build of it: what every build must equal."""
     from segments_warehouse.generate import append_day
 
-    path = warehouse_copy
+    workdir = tmp_path_factory.mktemp("next_day")
+    appended = workdir / "appended.duckdb"
+    shutil.copy(built_warehouse.path, appended)
+    added = append_day(str(appended), NEXT_DAY, seed=7)
+    refreshed = workdir / "refreshed.duckdb"
+    shutil.copy(appended, refreshed)
+    build(refreshed, workdir / "full", "--full-refresh")
+    return appended, added, snapshot(refreshed, MART_SCHEMAS), snapshot(
+        refreshed, ("staging", "intermediate"), set(INCREMENTAL_MODELS))
+
+
+def test_incremental_build_equals_full_refresh(next_day, tmp_path):
+    appended, added, full_marts, full_models = next_day
+    path = tmp_path / "incremental.duckdb"
+    shutil.copy(appended, path)
     with duckdb.connect(str(path), read_only=True) as con:
+        # the stored rows, as the previous day's build left them (append_day wrote only raw tables)
         rows_before = {model: con.execute(f"select count(*) from {schema}.{model}").fetchone()[0]
                        for model, schema in INCREMENTAL_MODELS.items()}
         # an old event no new delivery touches: the incremental run must leave its stored row alone
@@ -54,7 +78,6 @@ def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
     with duckdb.connect(str(path)) as con:
         con.execute("update staging.base_product__tracks set event_text = 'stored before' where dedup_key = ?", [untouched])
 
-    added = append_day(str(path), NEXT_DAY, seed=7)
     assert added["tracks.late_events"] > 0 and added["tracks.exact_duplicates"] > 0
     assert added["tracks.earlier_redeliveries"] > 0 and added["identifies.anonymous_tied"] > 0
     assert added["erasure_requests.new"] == 1
@@ -99,15 +122,43 @@ def test_incremental_build_equals_full_refresh(warehouse_copy, tmp_path):
     assert len(incremental_marts) >= 15
     assert all(rows for name, rows in incremental_marts.items() if name != "reverse_etl.sync_state")
 
-    full_dir = tmp_path / "full"
-    full_path = tmp_path / "refreshed.duckdb"
-    shutil.copy(path, full_path)
-    build(full_path, full_dir, "--full-refresh")
-    full_marts = snapshot(full_path, MART_SCHEMAS)
-    full_models = snapshot(full_path, ("staging", "intermediate"), set(INCREMENTAL_MODELS))
-
     assert incremental_marts.keys() == full_marts.keys()
     for name in full_marts:
         assert incremental_marts[name] == full_marts[name], f"{name} differs after the incremental build"
     for name in full_models:
         assert incremental_models[name] == full_models[name], f"{name} differs after the incremental build"
+
+
+def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(next_day, tmp_path):
+    """The next day's incremental build killed when int_contacts__daily_activity starts (the event base models
+    have stored the new day, the activity model has not), then re-run normally (no --full-refresh): exactly the
+    marts and incremental models of the full refresh (which the uninterrupted incremental build equals, above)."""
+    appended, _, full_marts, full_models = next_day
+    path = tmp_path / "killed.duckdb"
+    shutil.copy(appended, path)
+    args = ["build", "--vars", json.dumps({"as_of_date": NEXT_DAY.isoformat()})]
+    command, env, cwd = dbt_invocation(args, path, tmp_path / "killed")
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    started, seen = time.monotonic(), ""
+    while time.monotonic() - started < 300:
+        line = process.stdout.readline()
+        seen += line
+        if "START sql incremental model intermediate.int_contacts__daily_activity" in line or process.poll() is not None:
+            break
+    assert process.poll() is None, "the build finished before it could be killed:\n" + seen[-2000:]
+    assert "OK created sql incremental model staging.base_product__tracks" in seen, seen[-3000:]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    keep_parse(command, path, tmp_path / "killed", env)
+
+    rerun = run_dbt(args, path, tmp_path / "rerun")
+    assert rerun.returncode == 0, rerun.stdout[-4000:]
+    after_kill = snapshot(path, MART_SCHEMAS)
+    assert after_kill.keys() == full_marts.keys()
+    for name in full_marts:
+        assert after_kill[name] == full_marts[name], f"{name} differs after the kill and the re-run"
+    models = snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS))
+    for name in full_models:
+        assert models[name] == full_models[name], f"{name} differs after the kill and the re-run"
