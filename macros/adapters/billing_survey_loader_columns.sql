@@ -4,18 +4,13 @@
 -#}
 
 {#- A loader column by name (quoted as the table spells it), or null of `type` when the table lacks it: loaders
-    write some columns only once a value was seen. Resolved in execute mode only. -#}
-{% macro loader_column_or_null(relation, column_name, type='string') -%}
-    {%- set null_value = 'cast(null as ' ~ contract_column_type(type) ~ ')' -%}
-    {%- if not execute -%}
-        {{ return(null_value) }}
+    write some columns only once a value was seen. `columns`: the table's columns, read once per model with
+    loader_columns(relation) (loader_columns.sql; empty at parse time, so every name reads as null there). -#}
+{% macro loader_column_or_null(columns, column_name, type='string') -%}
+    {%- if column_name | lower in columns -%}
+        {{ return(adapter.quote(columns[column_name | lower].name)) }}
     {%- endif -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if column.name | lower == column_name | lower -%}
-            {{ return(adapter.quote(column.name)) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(null_value) }}
+    {{ return('cast(null as ' ~ contract_column_type(type) ~ ')') }}
 {%- endmacro %}
 
 {#- Epoch seconds (a whole number) to a UTC timestamp without time zone. -#}

@@ -6,9 +6,13 @@
     (its recode value for nps and csat).
 -#}
 {%- set question_response = source('qualtrics', 'question_response') -%}
+{%- set question_response_columns = loader_columns(question_response) -%}
 {%- set survey_response = source('qualtrics', 'survey_response') -%}
+{%- set survey_response_columns = loader_columns(survey_response) -%}
 {%- set question = source('qualtrics', 'question') -%}
+{%- set question_columns = loader_columns(question) -%}
 {%- set question_option = source('qualtrics', 'question_option') -%}
+{%- set question_option_columns = loader_columns(question_option) -%}
 {%- set question_map = var('qualtrics_question_map', {}) or {} -%}
 {%- set email_keys = var('qualtrics_email_embedded_keys', ['email']) or [] %}
 
@@ -20,10 +24,10 @@ answers as (
         {{ blank_to_null('_fivetran_id') }} as answer_id,
         {{ blank_to_null('response_id') }} as response_id,
         {{ blank_to_null('question_id') }} as qualtrics_question_id,
-        {{ blank_to_null(loader_column_or_null(question_response, 'question_option_key')) }} as option_key,
-        {{ blank_to_null(loader_column_or_null(question_response, 'sub_question_key')) }} as sub_question_key,
-        {{ blank_to_null(loader_column_or_null(question_response, 'text')) }} as entered_text,
-        {{ blank_to_null(loader_column_or_null(question_response, 'value')) }} as answer_value,
+        {{ blank_to_null(loader_column_or_null(question_response_columns, 'question_option_key')) }} as option_key,
+        {{ blank_to_null(loader_column_or_null(question_response_columns, 'sub_question_key')) }} as sub_question_key,
+        {{ blank_to_null(loader_column_or_null(question_response_columns, 'text')) }} as entered_text,
+        {{ blank_to_null(loader_column_or_null(question_response_columns, 'value')) }} as answer_value,
         _fivetran_synced
     from {{ question_response }}
 
@@ -34,14 +38,14 @@ responses as (
     select
         {{ blank_to_null('id') }} as response_id,
         {{ blank_to_null('survey_id') }} as survey_id,
-        {{ blank_to_null(loader_column_or_null(survey_response, 'recipient_email')) }} as recipient_email,
+        {{ blank_to_null(loader_column_or_null(survey_response_columns, 'recipient_email')) }} as recipient_email,
         {{ blank_to_null('recorded_date') }} as recorded_date,
         -- a preview or test run of the survey, not a respondent's answer: by its channel, or by its response status
         -- (Qualtrics: 1 survey preview, 2 survey test, 9 preview spam, 17 offline preview; spam and imported
         -- responses stay real answers)
         coalesce(
-            lower(trim({{ loader_column_or_null(survey_response, 'distribution_channel') }})) in ('preview', 'test')
-            or trim(cast({{ loader_column_or_null(survey_response, 'status') }} as {{ dbt.type_string() }}))
+            lower(trim({{ loader_column_or_null(survey_response_columns, 'distribution_channel') }})) in ('preview', 'test')
+            or trim(cast({{ loader_column_or_null(survey_response_columns, 'status') }} as {{ dbt.type_string() }}))
             in ('1', '2', '9', '17'),
             false
         ) as is_test_response,
@@ -65,12 +69,12 @@ questions as (
     select
         {{ blank_to_null('survey_id') }} as survey_id,
         {{ blank_to_null('id') }} as qualtrics_question_id,
-        {{ blank_to_null(loader_column_or_null(question, 'data_export_tag')) }} as export_tag,
-        {{ blank_to_null(loader_column_or_null(question, 'question_text')) }} as question_text,
-        coalesce(upper({{ blank_to_null(loader_column_or_null(question, 'selector')) }}) = 'NPS', false) as is_nps,
+        {{ blank_to_null(loader_column_or_null(question_columns, 'data_export_tag')) }} as export_tag,
+        {{ blank_to_null(loader_column_or_null(question_columns, 'question_text')) }} as question_text,
+        coalesce(upper({{ blank_to_null(loader_column_or_null(question_columns, 'selector')) }}) = 'NPS', false) as is_nps,
         row_number() over (
             partition by {{ blank_to_null('survey_id') }}, {{ blank_to_null('id') }}
-            order by {{ blank_to_null(loader_column_or_null(question, 'data_export_tag')) }}
+            order by {{ blank_to_null(loader_column_or_null(question_columns, 'data_export_tag')) }}
         ) as question_rank
     from {{ question }}
 
@@ -82,7 +86,7 @@ options as (
         {{ blank_to_null('survey_id') }} as survey_id,
         {{ blank_to_null('question_id') }} as qualtrics_question_id,
         {{ blank_to_null('key') }} as option_key,
-        {{ blank_to_null(loader_column_or_null(question_option, 'recode_value')) }} as recode_value,
+        {{ blank_to_null(loader_column_or_null(question_option_columns, 'recode_value')) }} as recode_value,
         {{ blank_to_null('text') }} as option_text,
         row_number() over (
             partition by {{ blank_to_null('survey_id') }}, {{ blank_to_null('question_id') }}, {{ blank_to_null('key') }}

@@ -7,7 +7,9 @@
     (base_stripe__contacts_by_email).
 -#}
 {%- set charge = source('stripe', 'charge') -%}
-{%- set refund = source('stripe', 'refund') %}
+{%- set charge_columns = loader_columns(charge) -%}
+{%- set refund = source('stripe', 'refund') -%}
+{%- set refund_columns = loader_columns(refund) %}
 
 with
 
@@ -17,13 +19,13 @@ charges as (
         {{ blank_to_null('id') }} as charge_id,
         {{ blank_to_null('customer_id') }} as customer_id,
         {{ try_cast_number('amount', 'double') }} as amount_minor,
-        coalesce({{ try_cast_number(loader_column_or_null(charge, 'amount_refunded', 'double'), 'double') }}, 0)
+        coalesce({{ try_cast_number(loader_column_or_null(charge_columns, 'amount_refunded', 'double'), 'double') }}, 0)
             as amount_refunded_minor,
         upper({{ blank_to_null('currency') }}) as currency,
         lower({{ blank_to_null('status') }}) as charge_status,
-        {{ loader_flag(loader_column_or_null(charge, 'captured')) }} is false as is_uncaptured,
-        {{ loader_flag(loader_column_or_null(charge, 'livemode')) }} is false as is_test_mode,
-        {{ loader_column_or_null(charge, 'receipt_email') }} as receipt_email,
+        {{ loader_flag(loader_column_or_null(charge_columns, 'captured')) }} is false as is_uncaptured,
+        {{ loader_flag(loader_column_or_null(charge_columns, 'livemode')) }} is false as is_test_mode,
+        {{ loader_column_or_null(charge_columns, 'receipt_email') }} as receipt_email,
         {{ stripe_time('created') }} as created_at,
         _fivetran_synced
     from {{ charge }}
@@ -37,7 +39,7 @@ refunds as (
         {{ blank_to_null('charge_id') }} as charge_id,
         {{ try_cast_number('amount', 'double') }} as amount_minor,
         upper({{ blank_to_null('currency') }}) as currency,
-        coalesce(lower({{ blank_to_null(loader_column_or_null(refund, 'status')) }}), 'succeeded') as refund_status,
+        coalesce(lower({{ blank_to_null(loader_column_or_null(refund_columns, 'status')) }}), 'succeeded') as refund_status,
         {{ stripe_time('created') }} as created_at,
         _fivetran_synced
     from {{ refund }}

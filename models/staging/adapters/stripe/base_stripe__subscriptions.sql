@@ -5,8 +5,11 @@
     main item, mrr from its items' prices per month, in major units.
 -#}
 {%- set subscription = source('stripe', 'subscription') -%}
+{%- set subscription_columns = loader_columns(subscription) -%}
 {%- set item = source('stripe', 'subscription_item') -%}
+{%- set item_columns = loader_columns(item) -%}
 {%- set price = source('stripe', 'price') -%}
+{%- set price_columns = loader_columns(price) -%}
 {%- set plan_tiers = var('plan_tiers') %}
 
 with
@@ -18,18 +21,18 @@ subscriptions as (
         {{ blank_to_null('customer_id') }} as customer_id,
         lower({{ blank_to_null('status') }}) as stripe_status,
         coalesce(
-            {{ stripe_time(loader_column_or_null(subscription, 'start_date')) }},
-            {{ stripe_time(loader_column_or_null(subscription, 'created')) }}
+            {{ stripe_time(loader_column_or_null(subscription_columns, 'start_date')) }},
+            {{ stripe_time(loader_column_or_null(subscription_columns, 'created')) }}
         ) as started_at,
-        {{ stripe_time(loader_column_or_null(subscription, 'current_period_end')) }} as current_period_end,
-        {{ stripe_time(loader_column_or_null(subscription, 'canceled_at')) }} as canceled_at,
-        {{ stripe_time(loader_column_or_null(subscription, 'cancel_at')) }} as cancel_at,
-        coalesce({{ loader_flag(loader_column_or_null(subscription, 'cancel_at_period_end')) }}, false)
+        {{ stripe_time(loader_column_or_null(subscription_columns, 'current_period_end')) }} as current_period_end,
+        {{ stripe_time(loader_column_or_null(subscription_columns, 'canceled_at')) }} as canceled_at,
+        {{ stripe_time(loader_column_or_null(subscription_columns, 'cancel_at')) }} as cancel_at,
+        coalesce({{ loader_flag(loader_column_or_null(subscription_columns, 'cancel_at_period_end')) }}, false)
             as cancel_at_period_end,
-        {{ stripe_time(loader_column_or_null(subscription, 'ended_at')) }} as ended_at,
-        {{ try_cast_number(loader_column_or_null(subscription, 'quantity'), 'double') }} as legacy_quantity,
+        {{ stripe_time(loader_column_or_null(subscription_columns, 'ended_at')) }} as ended_at,
+        {{ try_cast_number(loader_column_or_null(subscription_columns, 'quantity'), 'double') }} as legacy_quantity,
         coalesce(
-            {{ stripe_time(loader_column_or_null(subscription, '_fivetran_start')) }},
+            {{ stripe_time(loader_column_or_null(subscription_columns, '_fivetran_start')) }},
             cast(_fivetran_synced as {{ dbt.type_string() }})
         ) as updated_at,
         _fivetran_synced
@@ -43,13 +46,13 @@ items as (
         {{ blank_to_null('id') }} as item_id,
         {{ blank_to_null('subscription_id') }} as subscription_id,
         coalesce(
-            {{ blank_to_null(loader_column_or_null(item, 'price_id')) }},
-            {{ blank_to_null(loader_column_or_null(item, 'plan_id')) }}
+            {{ blank_to_null(loader_column_or_null(item_columns, 'price_id')) }},
+            {{ blank_to_null(loader_column_or_null(item_columns, 'plan_id')) }}
         ) as price_id,
-        {{ try_cast_number(loader_column_or_null(item, 'quantity'), 'double') }} as quantity,
-        {{ stripe_time(loader_column_or_null(item, 'current_period_end')) }} as current_period_end
+        {{ try_cast_number(loader_column_or_null(item_columns, 'quantity'), 'double') }} as quantity,
+        {{ stripe_time(loader_column_or_null(item_columns, 'current_period_end')) }} as current_period_end
     from {{ item }}
-    where not coalesce({{ loader_flag(loader_column_or_null(item, '_fivetran_deleted')) }}, false)
+    where not coalesce({{ loader_flag(loader_column_or_null(item_columns, '_fivetran_deleted')) }}, false)
 
 ),
 
@@ -59,20 +62,20 @@ prices as (
         {{ blank_to_null('id') }} as price_id,
         upper({{ blank_to_null('currency') }}) as currency,
         coalesce(
-            {{ try_cast_number(loader_column_or_null(price, 'unit_amount'), 'double') }},
-            {{ try_cast_number(loader_column_or_null(price, 'amount'), 'double') }}
+            {{ try_cast_number(loader_column_or_null(price_columns, 'unit_amount'), 'double') }},
+            {{ try_cast_number(loader_column_or_null(price_columns, 'amount'), 'double') }}
         ) as unit_amount_minor,
         lower(coalesce(
-            {{ blank_to_null(loader_column_or_null(price, 'recurring_interval')) }},
-            {{ blank_to_null(loader_column_or_null(price, 'interval')) }}
+            {{ blank_to_null(loader_column_or_null(price_columns, 'recurring_interval')) }},
+            {{ blank_to_null(loader_column_or_null(price_columns, 'interval')) }}
         )) as billing_interval,
         coalesce(
-            {{ try_cast_number(loader_column_or_null(price, 'recurring_interval_count'), 'double') }},
-            {{ try_cast_number(loader_column_or_null(price, 'interval_count'), 'double') }},
+            {{ try_cast_number(loader_column_or_null(price_columns, 'recurring_interval_count'), 'double') }},
+            {{ try_cast_number(loader_column_or_null(price_columns, 'interval_count'), 'double') }},
             1
         ) as interval_count,
-        {{ blank_to_null(loader_column_or_null(price, 'nickname')) }} as nickname,
-        {{ blank_to_null(loader_column_or_null(price, 'product_id')) }} as product_id
+        {{ blank_to_null(loader_column_or_null(price_columns, 'nickname')) }} as nickname,
+        {{ blank_to_null(loader_column_or_null(price_columns, 'product_id')) }} as product_id
     from {{ price }}
 
 ),
