@@ -7,12 +7,19 @@
    base_product__tracks and base_product__pages.
 2. A file the dbt templater skips (a fatal exception during compilation) fails the run: sqlfluff only warns, and
    the file goes unlinted without anyone noticing.
+
+`lint_sql.py adapters` lints the source adapters' models (models/staging/adapters/<loader>/), which the project's
+default vars (the generic adapter) disable, so `lint models` passes over them: once per combination of ADAPTER_RUNS,
+each with that combination's adapter vars in an extra sqlfluff config (target/sqlfluff-<name>.cfg), every loader
+folder once.
 """
 
 from __future__ import annotations
 
 import logging
+import subprocess
 import sys
+from pathlib import Path
 
 import sqlparse.engine.grouping as grouping
 
@@ -31,7 +38,40 @@ class _Skips(logging.Handler):
             self.messages.append(message)
 
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+# name -> the adapter vars and the loader folders that combination enables (every loader of docs/adapters.md once)
+ADAPTER_RUNS = {
+    "hubspot_segment_stripe_qualtrics": (
+        {"crm_adapter": "hubspot", "events_adapter": "segment", "billing_adapter": "stripe", "surveys_adapter": "qualtrics"},
+        ["hubspot", "segment", "stripe", "qualtrics"]),
+    "salesforce_rudderstack": (
+        {"crm_adapter": "salesforce", "events_adapter": "rudderstack"}, ["salesforce", "rudderstack"]),
+    "snowplow": ({"events_adapter": "snowplow"}, ["snowplow"]),
+}
+
+
+def lint_adapters() -> int:
+    failed = []
+    for name, (variables, loaders) in ADAPTER_RUNS.items():
+        config = PROJECT_DIR / "target" / f"sqlfluff-{name}.cfg"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text("[sqlfluff:templater:dbt:context]\n" + "".join(f"{k} = {v}\n" for k, v in variables.items()),
+                          encoding="utf-8")
+        folders = [f"models/staging/adapters/{loader}" for loader in loaders]
+        print(f"sqlfluff lint {' '.join(folders)} ({', '.join(f'{k}={v}' for k, v in variables.items())})", file=sys.stderr)
+        done = subprocess.run([sys.executable, __file__, "lint", "--config", str(config), *folders], cwd=PROJECT_DIR)
+        if done.returncode != 0:
+            failed.append(name)
+    if failed:
+        print(f"sqlfluff found problems in the adapters of: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["adapters"]:
+        return lint_adapters()
     from sqlfluff.cli.commands import cli
 
     skips = _Skips()
