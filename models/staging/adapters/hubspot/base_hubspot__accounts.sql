@@ -1,6 +1,7 @@
 {{ config(enabled=raw_adapter_enabled('hubspot', 'accounts')) }}
 
-{%- set company = source('hubspot', 'company') %}
+{%- set company = source('hubspot', 'company') -%}
+{%- set employees = try_cast_number(crm_loader_column(company, 'property_numberofemployees'), 'double') %}
 
 with
 
@@ -18,10 +19,7 @@ mapped as (
         cast({{ crm_loader_column(company, 'property_industry') }} as {{ dbt.type_string() }}) as industry,
         -- a number property (often DOUBLE): whole counts as BIGINT; anything else is null (employee band unknown)
         case
-            when {{ try_cast_number(crm_loader_column(company, 'property_numberofemployees'), 'double') }}
-                = floor({{ try_cast_number(crm_loader_column(company, 'property_numberofemployees'), 'double') }})
-                then cast({{ try_cast_number(crm_loader_column(company, 'property_numberofemployees'), 'double') }}
-                    as {{ dbt.type_bigint() }})
+            when {{ employees }} = floor({{ employees }}) then cast({{ employees }} as {{ dbt.type_bigint() }})
         end as employee_count,
         {{ try_cast_number(crm_loader_column(company, 'property_annualrevenue'), 'double') }} as annual_revenue,
         cast({{ crm_loader_column(company, 'property_country') }} as {{ dbt.type_string() }}) as country,

@@ -68,9 +68,9 @@ mapped as (
             or exists (
                 select 1
                 from merge_lists
-                where merge_lists.surviving_id <> {{ crm_numeric_id('contact.id') }}
-                    and merge_lists.merged_vids
-                    like {{ dbt.concat(["'%;'", crm_numeric_id('contact.id'), "':%'"]) }}
+                where
+                    merge_lists.surviving_id <> {{ crm_numeric_id('contact.id') }}
+                    and merge_lists.merged_vids like {{ dbt.concat(["'%;'", crm_numeric_id('contact.id'), "':%'"]) }}
             )
         ) as is_deleted,
         {{ crm_loader_time(crm_loader_column(contact, 'property_createdate')) }} as created_at,

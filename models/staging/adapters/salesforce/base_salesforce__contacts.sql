@@ -44,6 +44,14 @@ open_opportunities as (
 
 ),
 
+won as (
+
+    select distinct {{ salesforce_id18('account_id') }} as account_id
+    from {{ opportunity }}
+    where {{ crm_flag(opportunity, 'is_won') }} and not {{ crm_flag(opportunity, 'is_deleted') }}
+
+),
+
 account_stage as (
 
     select
@@ -55,11 +63,7 @@ account_stage as (
             else account.account_type
         end as lifecycle_stage
     from account
-    left join (
-        select distinct {{ salesforce_id18('account_id') }} as account_id
-        from {{ opportunity }}
-        where {{ crm_flag(opportunity, 'is_won') }} and not {{ crm_flag(opportunity, 'is_deleted') }}
-    ) as won
+    left join won
         on account.account_id = won.account_id
     left join open_opportunities
         on account.account_id = open_opportunities.account_id and open_opportunities.recency_rank = 1
