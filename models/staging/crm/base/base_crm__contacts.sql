@@ -49,14 +49,7 @@ typed as (
         {{ free_text_key('lifecycle_stage') }} as lifecycle_stage_key,
         lower({{ blank_to_null('original_source') }}) as original_source,
         {{ unless_erased(blank_to_null('owner_name')) }} as owner_name,
-        coalesce({{ try_parse_boolean('is_deleted') }}, false) as is_deleted,
-        {{ is_unparseable_boolean('is_deleted') }} as has_unparseable_is_deleted,
-        {{ blank_to_null('is_deleted') }} as is_deleted_raw,
-        {{ try_parse_timestamp('created_at') }} as created_at,
-        {{ try_parse_timestamp('updated_at') }} as updated_at,
-        {{ blank_to_null('updated_at') }} as updated_at_raw,
-        {{ loader_timestamp('_loaded_at') }} as loaded_at,
-        {{ raw_text('_loaded_at') }} as loaded_at_raw
+        {{ crm_version_columns() }}
     from flagged_source
 
 ),
