@@ -181,6 +181,19 @@ def _build_warehouse(workdir: Path) -> Warehouse:
     return Warehouse(path, manifest, workdir)
 
 
+def build_loader_warehouse(tmp_path_factory, name: str, write, variables: dict) -> Path:
+    """A source-adapter build: `write(con)` lays a loader's raw tables into a new DuckDB file, then one `dbt build`
+    with `variables` (which choose the adapters). Its unit tests are left out: they feed the generic adapter's
+    models, which such a build does not have. The DuckDB file's path."""
+    workdir = tmp_path_factory.mktemp(name)
+    path = workdir / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        write(con)
+    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
+    assert result.returncode == 0, f"dbt build of {name} failed:\n{result.stdout[-8000:]}"
+    return path
+
+
 @pytest.fixture()
 def warehouse_copy(built_warehouse, tmp_path) -> Path:
     """A private copy of the built warehouse that a test may damage."""

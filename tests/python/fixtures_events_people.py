@@ -116,19 +116,15 @@ ABSENT = ["accounts", "subscriptions", "orders", "tickets", "responses"]
 def build(tmp_path_factory, events_adapter: str, fixtures):
     """The six people as generic CRM contacts and their events in one loader's shape (`fixtures.write`), built
     with dbt with that events adapter switched on; a read-only connection to the result."""
-    import json
-
     import duckdb
-    from conftest import run_dbt
+    from conftest import build_loader_warehouse
 
-    workdir = tmp_path_factory.mktemp(events_adapter)
-    path = workdir / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
+    def write(con):
         write_generic_crm(con)
         fixtures.write(con)
-    variables = {"as_of_date": AS_OF, "events_adapter": events_adapter, "absent_raw_tables": ABSENT}
-    result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+
+    path = build_loader_warehouse(tmp_path_factory, events_adapter, write,
+                                  {"as_of_date": AS_OF, "events_adapter": events_adapter, "absent_raw_tables": ABSENT})
     return duckdb.connect(str(path), read_only=True)
 
 

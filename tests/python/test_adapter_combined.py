@@ -25,14 +25,12 @@ Worked out by hand from the fixtures and SEGMENTS.md (what each fixture yields a
 
 from __future__ import annotations
 
-import json
-
 import duckdb
 import fixtures_combined as combined
 import fixtures_hubspot as hs
 import fixtures_salesforce as sf
 import pytest
-from conftest import run_dbt
+from conftest import build_loader_warehouse
 from test_adapter_qualtrics import EXPECTED_QUARANTINE as QUALTRICS_QUARANTINE
 from test_adapter_stripe import EXPECTED_QUARANTINE as STRIPE_QUARANTINE
 
@@ -103,14 +101,8 @@ def expected(name: str) -> dict:
 def combination(request, tmp_path_factory):
     """(name, read-only connection) of one combination built with dbt: each is built once for the module."""
     name = request.param
-    workdir = tmp_path_factory.mktemp(name)
-    path = workdir / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        combined.write(con, name)
-    variables = combined.COMBINATIONS[name].variables()
-    # the unit tests are written against the generic adapter's models: they run in the generic builds
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build of {name} failed:\n{result.stdout[-8000:]}"
+    path = build_loader_warehouse(tmp_path_factory, name, lambda con: combined.write(con, name),
+                                  combined.COMBINATIONS[name].variables())
     with duckdb.connect(str(path), read_only=True) as con:
         yield name, con
 

@@ -5,12 +5,10 @@ segment per person, and the quarantine reason of each quirky answer."""
 
 from __future__ import annotations
 
-import json
-
 import duckdb
 import fixtures_qualtrics
 import pytest
-from conftest import run_dbt
+from conftest import build_loader_warehouse
 from test_adapter_stripe import _write_crm
 
 AS_OF = "2026-11-01"
@@ -36,20 +34,17 @@ EXPECTED_QUARANTINE = {"ff1": ("score_out_of_range", "6"), "fg1": ("missing_resp
 
 @pytest.fixture(scope="module")
 def qualtrics_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("qualtrics")
-    path = workdir / "surveys.duckdb"
-    with duckdb.connect(str(path)) as con:
+    def write(con):
         _write_crm(con)
         fixtures_qualtrics.write(con)
+
     variables = {
         "as_of_date": AS_OF, "surveys_adapter": "qualtrics", "absent_raw_tables": ABSENT,
         "qualtrics_question_map": fixtures_qualtrics.QUESTION_MAP,
         # the option's text, lower-cased, is what staging compares
         "guided_onboarding_answers": ["guided onboarding"],
     }
-    # unit tests are left out: they name the generic adapter's models, which a qualtrics build does not have
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
+    path = build_loader_warehouse(tmp_path_factory, "qualtrics", write, variables)
     with duckdb.connect(str(path), read_only=True) as con:
         yield con
 

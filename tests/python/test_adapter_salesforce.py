@@ -5,40 +5,19 @@ are declared absent; one dbt build for the whole file."""
 
 from __future__ import annotations
 
-import json
-
-import duckdb
 import fixtures_salesforce as sf
 import pytest
-from conftest import run_dbt
-from test_adapter_hubspot import ABSENT, write_contract_rest
+from test_adapter_hubspot import crm_adapter_build, crm_segments
 
 
 @pytest.fixture(scope="module")
 def salesforce_warehouse(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("salesforce")
-    path = workdir / "warehouse.duckdb"
-    with duckdb.connect(str(path)) as con:
-        sf.write(con)
-        write_contract_rest(con)
-    variables = {"as_of_date": sf.AS_OF, "crm_adapter": "salesforce", "absent_raw_tables": ABSENT}
-    # the unit tests are written against the generic adapter's models: they run in the generic builds
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}"
-    with duckdb.connect(str(path), read_only=True) as con:
+    with crm_adapter_build(tmp_path_factory, "salesforce", sf) as con:
         yield con
 
 
 def test_each_person_has_the_expected_crm_segments(salesforce_warehouse):
-    rows = salesforce_warehouse.execute("""
-        select l.contact_id, l.lifecycle_stage, l.account_owner, g.region, g.country_code, d.age_band,
-               n.needs_support, n.needs_segment
-        from marts.seg_lifecycle as l
-        join marts.seg_geographic as g using (contact_id)
-        join marts.seg_demographic as d using (contact_id)
-        join marts.seg_needs_based as n using (contact_id)
-    """).fetchall()
-    assert {row[0]: tuple(row[1:]) for row in rows} == sf.EXPECTED
+    assert crm_segments(salesforce_warehouse) == sf.EXPECTED
 
 
 def test_ids_differing_only_in_case_are_two_people_and_emails_are_normalized(salesforce_warehouse):

@@ -5,12 +5,10 @@ window per person, and the quarantine reason of each quirky Stripe row."""
 
 from __future__ import annotations
 
-import json
-
 import duckdb
 import fixtures_stripe
 import pytest
-from conftest import run_dbt
+from conftest import build_loader_warehouse
 
 AS_OF = "2026-11-01"
 LOADED = "timestamp '2026-11-02 01:00:00'"
@@ -82,18 +80,14 @@ def _write_crm(con) -> None:
 
 def _build(tmp_path_factory, name: str, erasure_requests: tuple = ()):
     """The CRM contacts and Stripe fixtures (plus erasure requests: id, email, requested_at), built with dbt."""
-    workdir = tmp_path_factory.mktemp(name)
-    path = workdir / "billing.duckdb"
-    with duckdb.connect(str(path)) as con:
+    def write(con):
         _write_crm(con)
         fixtures_stripe.write(con)
         for request in erasure_requests:
             con.execute(f"insert into raw_compliance.erasure_requests values (?, ?, ?, {LOADED})", list(request))
-    variables = {"as_of_date": AS_OF, "billing_adapter": "stripe", "absent_raw_tables": ABSENT}
-    # unit tests are left out: they name the generic adapter's models, which a stripe build does not have
-    result = run_dbt(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(variables)], path, workdir)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-8000:]}"
-    return path
+
+    return build_loader_warehouse(tmp_path_factory, name, write,
+                                  {"as_of_date": AS_OF, "billing_adapter": "stripe", "absent_raw_tables": ABSENT})
 
 
 @pytest.fixture(scope="module")
