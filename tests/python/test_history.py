@@ -34,14 +34,23 @@ KNOWN_MOVES = {
 
 def build(path, workdir, as_of):
     """One daily build, dated as the README's daily job dates it: through SEGMENTS_AS_OF_DATE, not --vars. Its
-    models, seeds and history hooks only: what is asserted here is every row of the history, counted with
-    duplicates (transitions() is a sorted list, not a set), which says more than the data tests would."""
+    models, seeds and history hooks only: the tests compare every row of the history, duplicates kept
+    (transitions() is a sorted list, not a set), and run the history marts' own data tests once a sequence of
+    builds is done (history_data_tests)."""
     result = run_dbt(["build", "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"], path, workdir,
                      extra_env={"SEGMENTS_AS_OF_DATE": as_of})
     assert result.returncode == 0, f"dbt build at {as_of} failed:\n{result.stdout[-6000:]}"
     with duckdb.connect(str(path), read_only=True) as con:
         return {(t, i, m): s for t, i, m, s in con.execute(
             "select entity_type, entity_id, segment_model, segment from marts.fct_segment_membership").fetchall()}
+
+
+def history_data_tests(path, workdir, as_of):
+    """The data tests of the history marts (unique keys, shares summing to one, accepted ranges, ...) on the
+    history a sequence of builds left."""
+    result = run_dbt(["test", "--select", "fct_segment_membership fct_segment_transitions agg_segment_size_daily"],
+                     path, workdir, extra_env={"SEGMENTS_AS_OF_DATE": as_of})
+    assert result.returncode == 0, f"the history marts' data tests failed after {as_of}:\n{result.stdout[-6000:]}"
 
 
 def delete_c27_on_nov_6(path):
@@ -85,6 +94,7 @@ def history(tmp_path_factory):
         if as_of == "2026-11-10":
             delete_c27_on_nov_6(path)
         snapshots[as_of] = build(path, workdir, as_of)
+    history_data_tests(path, workdir, DATES[-1])
     return path, workdir, snapshots
 
 
@@ -129,6 +139,7 @@ def test_daily_sizes_match_each_build_and_its_movements(history):
         series = con.execute(
             "select as_of_date, segment_model, segment, entities, entered, moved_in, moved_out, exited "
             "from marts.agg_segment_size_daily").fetchall()
+    assert len(series) == len({(d, m, s) for d, m, s, *_ in series})  # one row per date, model and segment
     expected_rows = expected_transitions(snapshots)
     for as_of, snapshot in snapshots.items():
         sizes = Counter((model, segment) for (_, _, model), segment in snapshot.items())
@@ -162,6 +173,7 @@ def test_rerun_is_idempotent_an_earlier_date_rewinds_and_erasure_reaches_the_pas
     with duckdb.connect(str(copy), read_only=True) as con:
         dates = {str(d) for (d,) in con.execute("select distinct as_of_date from marts.agg_segment_size_daily").fetchall()}
     assert dates == set(DATES[:2])
+    history_data_tests(copy, tmp_path, DATES[1])
     # an erasure request: the next run removes the person from every date of the history
     assert any(row[1] == "c03" for row in after)
     with duckdb.connect(str(copy)) as con:
@@ -169,3 +181,4 @@ def test_rerun_is_idempotent_an_earlier_date_rewinds_and_erasure_reaches_the_pas
                     "('er_c03', 'c03@example.com', '2026-11-02T00:00:00Z', timestamp '2026-11-02 01:00:00')")
     build(copy, tmp_path, DATES[1])
     assert not any(row[1] == "c03" for row in transitions(copy))
+    history_data_tests(copy, tmp_path, DATES[1])
