@@ -37,7 +37,8 @@ def _segments(con) -> dict[str, tuple]:
 
 def _build(path, workdir, extra_vars=None):
     variables = {"as_of_date": ka.AS_OF, **(extra_vars or {})}
-    return run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
+    # unit tests included: dbt types their input rows from these raw tables, whose shapes are the point here
+    return run_dbt(["build", "--vars", json.dumps(variables)], path, workdir, unit_tests=True)
 
 
 @pytest.fixture(scope="module")
