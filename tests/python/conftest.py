@@ -7,9 +7,11 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,15 +74,16 @@ def dbt_invocation(args: list[str], duckdb_path: Path, workdir: Path, extra_env:
                    unit_tests: bool = False) -> tuple[list[str], dict, Path]:
     """The command, environment and folder of a dbt run on a DuckDB file (run_dbt runs it; a test that kills a
     build starts it itself). Two savings, neither of which changes what a build computes:
-    - the unit tests (fixed fixtures, independent of any warehouse's data) run only where a test asks for them
-      (`unit_tests=True`: the session's built warehouse and the README's CSV path); every other `build` leaves
-      them out;
+    - the unit tests (fixed input rows; dbt takes only their column types from the upstream tables) run only where
+      a test asks for them (`unit_tests=True`: the session's built warehouse, the README's all-text CSV path, and
+      the builds of unusual raw shapes and hostile values); every other `build` leaves them out, unless its
+      arguments already select or exclude unit tests;
     - dbt's parse is shared: dbt runs in the DuckDB file's folder with the file named relatively, so the profile
       is the same for every test using the same file name, and a test's first run starts from the partial-parse
       file an earlier run with the same vars left (dbt itself re-parses whatever its checks find changed).
     """
     duckdb_path = Path(duckdb_path).resolve()
-    if args and args[0] == "build" and not unit_tests and "unit_test" not in args:
+    if args and args[0] == "build" and not unit_tests and not _names_unit_tests(args):
         args = [*args, "--exclude-resource-type", "unit_test"]
     env = {
         **os.environ,
@@ -102,6 +105,30 @@ def dbt_invocation(args: list[str], duckdb_path: Path, workdir: Path, extra_env:
         parse_file.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached, parse_file)
     return command, env, duckdb_path.parent
+
+
+def _names_unit_tests(args: list[str]) -> bool:
+    """The dbt arguments (the --vars value aside) already select or exclude unit tests."""
+    rest = [arg for i, arg in enumerate(args) if i == 0 or args[i - 1] != "--vars"]
+    return any("unit_test" in arg or "test_type:unit" in arg for arg in rest)
+
+
+def run_dbt_until_killed(command: list[str], env: dict, cwd: Path, kill_at, seconds: float) -> str:
+    """Start a dbt run (from dbt_invocation), read its output until kill_at(line) is true, then SIGKILL its whole
+    process group, as an OOM killer would. The output seen; fails if the run ended before it could be killed."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    started, seen = time.monotonic(), ""
+    while time.monotonic() - started < seconds:
+        line = process.stdout.readline()
+        seen += line
+        if kill_at(line) or process.poll() is not None:
+            break
+    assert process.poll() is None, "the build finished before it could be killed:\n" + seen[-2000:]
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    return seen
 
 
 def keep_parse(command: list[str], duckdb_path: Path, workdir: Path, env: dict) -> None:
@@ -160,7 +187,8 @@ def built_warehouse(tmp_path_factory, worker_id) -> Warehouse:
     shared = tmp_path_factory.getbasetemp().parent / "built"
     with FileLock(str(shared) + ".lock"):
         if not (shared / "built.ok").exists():
-            shared.mkdir(exist_ok=True)
+            shutil.rmtree(shared, ignore_errors=True)  # what a worker whose build failed left
+            shared.mkdir()
             _build_warehouse(shared)
             (shared / "built.ok").touch()
     workdir = tmp_path_factory.mktemp("built")

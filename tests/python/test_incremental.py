@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import signal
-import subprocess
-import time
 
 import duckdb
 import pytest
-from conftest import AS_OF, dbt_invocation, keep_parse, run_dbt
+from conftest import AS_OF, dbt_invocation, keep_parse, run_dbt, run_dbt_until_killed
 
 NEXT_DAY = AS_OF + dt.timedelta(days=1)
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
@@ -38,6 +34,13 @@ def snapshot(path, schemas, tables=None) -> dict[str, list[tuple]]:
             rows = con.execute(f'select * from {schema}."{table}"').fetchall()
             out[f"{schema}.{table}"] = sorted(rows, key=lambda row: tuple((v is None, str(v)) for v in row))
     return out
+
+
+def assert_same_rows(built: dict, reference: dict, after: str) -> None:
+    """The same tables, each with the same rows (snapshot() pictures)."""
+    assert built.keys() == reference.keys()
+    for name in reference:
+        assert built[name] == reference[name], f"{name} differs after {after}"
 
 
 def build(path, workdir, *flags):
@@ -122,11 +125,8 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     assert len(incremental_marts) >= 15
     assert all(rows for name, rows in incremental_marts.items() if name != "reverse_etl.sync_state")
 
-    assert incremental_marts.keys() == full_marts.keys()
-    for name in full_marts:
-        assert incremental_marts[name] == full_marts[name], f"{name} differs after the incremental build"
-    for name in full_models:
-        assert incremental_models[name] == full_models[name], f"{name} differs after the incremental build"
+    assert_same_rows(incremental_marts, full_marts, "the incremental build")
+    assert_same_rows(incremental_models, full_models, "the incremental build")
 
 
 def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(next_day, tmp_path):
@@ -138,27 +138,14 @@ def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(n
     shutil.copy(appended, path)
     args = ["build", "--vars", json.dumps({"as_of_date": NEXT_DAY.isoformat()})]
     command, env, cwd = dbt_invocation(args, path, tmp_path / "killed")
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    started, seen = time.monotonic(), ""
-    while time.monotonic() - started < 300:
-        line = process.stdout.readline()
-        seen += line
-        if "START sql incremental model intermediate.int_contacts__daily_activity" in line or process.poll() is not None:
-            break
-    assert process.poll() is None, "the build finished before it could be killed:\n" + seen[-2000:]
+    seen = run_dbt_until_killed(
+        command, env, cwd,
+        lambda line: "START sql incremental model intermediate.int_contacts__daily_activity" in line, seconds=300)
     assert "OK created sql incremental model staging.base_product__tracks" in seen, seen[-3000:]
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
     keep_parse(command, path, tmp_path / "killed", env)
 
     rerun = run_dbt(args, path, tmp_path / "rerun")
     assert rerun.returncode == 0, rerun.stdout[-4000:]
-    after_kill = snapshot(path, MART_SCHEMAS)
-    assert after_kill.keys() == full_marts.keys()
-    for name in full_marts:
-        assert after_kill[name] == full_marts[name], f"{name} differs after the kill and the re-run"
-    models = snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS))
-    for name in full_models:
-        assert models[name] == full_models[name], f"{name} differs after the kill and the re-run"
+    assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the kill and the re-run")
+    assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
+                     "the kill and the re-run")
