@@ -20,7 +20,7 @@ AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
 # dbt's partial parse. DBT_VARS overrides other vars (segment rules).
 DBT_VARS ?= {}
 
-.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark pytest test-fast lint fmt docs clean
+.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark test-spark-events pytest test-fast lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
@@ -82,6 +82,12 @@ install-spark: $(BIN)/.installed-spark ## Add the Spark extra (dbt-spark session
 # Needs Java 17 (installed from the Debian packages if missing, as root). Small data: Spark is slow to start.
 test-spark: install-spark ## Build on DuckDB and on local Spark, all tests green, every mart identical (~4 min)
 	BIN=$(BIN) scripts/test_spark.sh
+
+# The event adapters' chain only (Segment, RudderStack, Snowplow with their CRM and billing partners): models on
+# Spark, every relation compared with DuckDB's, data tests on DuckDB (~10 min on 2 cores).
+test-spark-events: install-spark ## The three event adapters on local Spark: every relation they build identical
+	SPARK_TEST_GENERIC=0 ADAPTER_TEST_SELECT="+seg_behavioral +seg_technographic" ADAPTER_TEST_DATA_TESTS=0 \
+		BIN=$(BIN) scripts/test_spark.sh
 
 # Two workers, a test file to each (--dist loadfile: a file's module fixtures build once): dbt's own work is mostly
 # one Python thread, so two files at a time use both cores of a 2-core machine. PYTEST_WORKERS=0 runs in-process.

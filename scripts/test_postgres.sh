@@ -58,7 +58,7 @@ load_schemas() {
         || { cat "$workdir/load-postgres.log" >&2; return 1; }
 }
 compare_marts() {
-    COLUMNS=160 segments compare --manifest "$1" >"$workdir/compare.log" 2>&1 || { cat "$workdir/compare.log" >&2; return 1; }
+    COLUMNS=160 segments compare --manifest "$@" >"$workdir/compare.log" 2>&1 || { cat "$workdir/compare.log" >&2; return 1; }
     tail -n 1 "$workdir/compare.log" >&2
 }
 # shellcheck disable=SC2086

@@ -15,7 +15,8 @@
 # Knobs (environment): SPARK_TEST_CONTACTS (400), SPARK_TEST_SEED (7), SPARK_TEST_AS_OF (2026-11-01),
 # SPARK_TEST_DIR (target/spark-test), BIN (the venv's bin folder, default .venv/bin), SEGMENTS_SPARK_THREADS (2),
 # SPARK_TEST_ADAPTERS (the adapter combinations of step 5, by name; default all), SPARK_TEST_GENERIC (1; 0 skips
-# steps 1 to 4: the source adapters only).
+# steps 1 to 4: the source adapters only), ADAPTER_TEST_SELECT and ADAPTER_TEST_DATA_TESTS (step 5's selection:
+# scripts/lib/engine_test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/engine_test.sh
@@ -60,10 +61,10 @@ load_schemas() {
         || { tail -n 40 "$workdir/load-spark.log" >&2; return 1; }
     grep -E '^[0-9.]+ s$' "$workdir/load-spark.log" | tail -n 1 >&2 || true
 }
-# compare_marts MANIFEST: every mart of the DuckDB build vs the Spark build, without PySpark's start-up noise
+# compare_marts MANIFEST [COMPARE_ARGS...]: every mart of the DuckDB build vs the Spark build, without PySpark's start-up noise
 compare_marts() {
     local noise='^(WARNING|Using Spark|Setting default|To adjust|\[Stage|[0-9/]+ [0-9:]+ WARN)'
-    segments compare --spark --manifest "$1" 2>"$workdir/compare.log" \
+    segments compare --spark --manifest "$@" 2>"$workdir/compare.log" \
         || { grep -vE "$noise" "$workdir/compare.log" >&2; return 1; }
     grep -vE "$noise|pandas|require_minimum" "$workdir/compare.log" >&2
 }

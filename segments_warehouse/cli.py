@@ -243,18 +243,30 @@ def load_spark_command(duckdb_path, project_dir, schemas) -> None:
               type=click.Path(dir_okay=False), help="dbt manifest listing the marts (from either build).")
 @click.option("--spark", "against_spark", is_flag=True,
               help="Compare with the local Spark build (SEGMENTS_SPARK_DIR) instead of Postgres.")
-def compare_command(duckdb_path, manifest_path, against_spark) -> None:
+@click.option("--built-by", "run_results_path", type=click.Path(dir_okay=False),
+              help="A run_results.json: compare every model that run built (any schema), not only the marts.")
+def compare_command(duckdb_path, manifest_path, against_spark, run_results_path) -> None:
     """Compare every mart (schemas marts, reverse_etl, data_quality) of the DuckDB build with the Postgres build,
-    or with the Spark build (--spark).
+    or with the Spark build (--spark); with --built-by, every model a (selective) build made.
 
     Rows are compared as multisets, order-independent; doubles rounded to 9 significant digits, timestamps in UTC.
     Exits 1 on any difference. Postgres connection from the SEGMENTS_PG_* variables; with --spark, every mart is
     first written from the Spark warehouse to Parquet (SEGMENTS_SPARK_DIR/marts_parquet) and read from there.
     """
-    from .compare import FLOAT_DIGITS, CompareError, compare_duckdb_parquet, compare_duckdb_postgres, marts_from_manifest
+    from .compare import (
+        FLOAT_DIGITS,
+        CompareError,
+        compare_duckdb_parquet,
+        compare_duckdb_postgres,
+        marts_from_manifest,
+        relations_built_by,
+    )
     from .postgres import ConnectionSettings, PostgresError
 
+    noun = "models" if run_results_path else "marts"
     try:
+        marts = (relations_built_by(run_results_path, manifest_path) if run_results_path
+                 else marts_from_manifest(manifest_path))
         if against_spark:
             from .spark import SparkError, export_marts, spark_dir
 
@@ -262,22 +274,22 @@ def compare_command(duckdb_path, manifest_path, against_spark) -> None:
             where = str(spark_dir())
             parquet_dir = spark_dir() / "marts_parquet"
             try:
-                export_marts(marts_from_manifest(manifest_path), parquet_dir)
+                export_marts(marts, parquet_dir)
             except SparkError as error:
                 raise CompareError(str(error)) from None
             except Exception as error:  # pyspark's AnalysisException and friends: one line is enough
                 raise CompareError(f"cannot export the Spark marts: {str(error).splitlines()[0]}") from None
-            results = compare_duckdb_parquet(duckdb_path, manifest_path, parquet_dir, label)
+            results = compare_duckdb_parquet(duckdb_path, manifest_path, parquet_dir, label, marts)
         else:
             label = "Postgres"
             settings = ConnectionSettings.from_env()
             where = settings.describe()
-            results = compare_duckdb_postgres(duckdb_path, manifest_path, settings)
+            results = compare_duckdb_postgres(duckdb_path, manifest_path, settings, marts)
     except (CompareError, PostgresError) as error:
         _fail(error)
-    table = Table(title=f"Marts: DuckDB {duckdb_path} vs {label} {where} "
+    table = Table(title=f"{noun.capitalize()}: DuckDB {duckdb_path} vs {label} {where} "
                         f"(doubles to {FLOAT_DIGITS} significant digits)")
-    table.add_column("mart")
+    table.add_column(noun[:-1])
     table.add_column("DuckDB rows", justify="right")
     table.add_column(f"{label} rows", justify="right")
     table.add_column("only DuckDB", justify="right")
@@ -294,9 +306,9 @@ def compare_command(duckdb_path, manifest_path, against_spark) -> None:
                 console.print(f"  {result.mart.qualified} {side}: {row!r}", highlight=False)
     different = [r for r in results if not r.ok]
     if different:
-        console.print(f"[red]{len(different)} of {len(results)} marts differ between DuckDB and {label}[/red]")
+        console.print(f"[red]{len(different)} of {len(results)} {noun} differ between DuckDB and {label}[/red]")
         sys.exit(1)
-    console.print(f"[green]all {len(results)} marts identical on DuckDB and {label}[/green]")
+    console.print(f"[green]all {len(results)} {noun} identical on DuckDB and {label}[/green]")
 
 
 @main.command("export")

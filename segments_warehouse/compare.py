@@ -6,7 +6,8 @@ written to a folder of Parquet files by a PySpark process (spark.py ``export_mar
 The marts are the dbt models in the schemas ``marts``, ``reverse_etl`` and ``data_quality`` (read from the dbt
 manifest of the build, so a new mart is compared without a change here). Two builds agree on a mart when they
 have the same column names in the same order and the same rows as a multiset (order-independent, duplicates
-counted).
+counted). A column whose YAML sets ``meta: {engine_specific: true}`` (an engine's own hash, such as the
+incremental models' fingerprints) must exist on both sides but its values are not compared.
 
 Values are normalized before comparing, so that only a real difference counts:
 
@@ -42,6 +43,8 @@ class CompareError(Exception):
 class Mart:
     schema: str
     name: str
+    # columns whose values each engine computes its own way (meta engine_specific): present, not compared
+    engine_specific: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -65,13 +68,26 @@ class MartComparison:
         return self.error is None and self.column_problem is None and self.only_left == 0 and self.only_right == 0
 
 
+def _engine_specific(node: dict) -> tuple[str, ...]:
+    return tuple(sorted(
+        name.lower() for name, column in (node.get("columns") or {}).items()
+        if ((column.get("meta") or {}).get("engine_specific") or (column.get("config") or {}).get("meta", {})
+            .get("engine_specific"))
+    ))
+
+
+def relation_from_node(node: dict) -> Mart:
+    """The relation a manifest node builds, with its engine-specific columns."""
+    return Mart(node["schema"], node.get("alias") or node["name"], _engine_specific(node))
+
+
 def marts_from_manifest(manifest_path: str | Path, schemas: tuple[str, ...] = MART_SCHEMAS) -> list[Mart]:
     path = Path(manifest_path)
     if not path.exists():
         raise CompareError(f"{path} not found: run `dbt build` (or `dbt parse`) first, or pass --manifest.")
     manifest = json.loads(path.read_text(encoding="utf-8"))
     marts = {
-        Mart(node["schema"], node.get("alias") or node["name"])
+        relation_from_node(node)
         for node in manifest.get("nodes", {}).values()
         if node.get("resource_type") == "model"
         and node.get("schema") in schemas
@@ -81,6 +97,28 @@ def marts_from_manifest(manifest_path: str | Path, schemas: tuple[str, ...] = MA
     if not marts:
         raise CompareError(f"no model in schemas {', '.join(schemas)} in {path}")
     return sorted(marts, key=lambda mart: (mart.schema, mart.name))
+
+
+def relations_built_by(run_results_path: str | Path, manifest_path: str | Path) -> list[Mart]:
+    """Every relation a dbt run built, whatever its schema: the models of run_results.json that succeeded (staging
+    and intermediate included, ephemeral models left out), located through the manifest of the same run. A
+    selective build (``--select``) is compared this way, on every relation it made, not on the marts alone."""
+    run_results, manifest = Path(run_results_path), Path(manifest_path)
+    for path in (run_results, manifest):
+        if not path.exists():
+            raise CompareError(f"{path} not found: pass the run_results.json and manifest.json of one dbt build.")
+    nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
+    built = set()
+    for result in json.loads(run_results.read_text(encoding="utf-8")).get("results", []):
+        node = nodes.get(result.get("unique_id"), {})
+        if node.get("resource_type") != "model" or result.get("status") != "success":
+            continue
+        if (node.get("config") or {}).get("materialized") == "ephemeral":
+            continue
+        built.add(relation_from_node(node))
+    if not built:
+        raise CompareError(f"{run_results} lists no model built successfully (is it from the same run as {manifest}?)")
+    return sorted(built, key=lambda mart: (mart.schema, mart.name))
 
 
 def normalize(value):
@@ -139,8 +177,9 @@ def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[l
             else f"column order differs: {left[0]} vs {right[0]}"
         )
         return result
-    left_counts = Counter(tuple(normalize(v) for v in row) for row in left[1])
-    right_counts = Counter(tuple(normalize(v) for v in row) for row in right[1])
+    compared = [i for i, column in enumerate(left[0]) if column not in mart.engine_specific]
+    left_counts = Counter(tuple(normalize(row[i]) for i in compared) for row in left[1])
+    right_counts = Counter(tuple(normalize(row[i]) for i in compared) for row in right[1])
     only_left = left_counts - right_counts
     only_right = right_counts - left_counts
     result.only_left = sum(only_left.values())
@@ -183,11 +222,12 @@ def _compare_each(con, marts: list[Mart], read_right, right_label: str) -> list[
     return results
 
 
-def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, settings=None) -> list[MartComparison]:
-    """Every mart of the manifest, read from the DuckDB file and from Postgres, compared."""
+def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, settings=None,
+                            marts: list[Mart] | None = None) -> list[MartComparison]:
+    """Every mart of the manifest (or the given relations), read from the DuckDB file and from Postgres, compared."""
     from .postgres import connect
 
-    marts = marts_from_manifest(manifest_path)
+    marts = marts if marts is not None else marts_from_manifest(manifest_path)
     con = _open_duckdb(duckdb_path)
     try:
         connection = connect(settings)
@@ -210,9 +250,10 @@ def compare_duckdb_postgres(duckdb_path: str | Path, manifest_path: str | Path, 
 
 
 def compare_duckdb_parquet(duckdb_path: str | Path, manifest_path: str | Path, parquet_dir: str | Path,
-                           right_label: str = "Spark") -> list[MartComparison]:
-    """Every mart of the manifest, read from the DuckDB file and from parquet_dir/<schema>.<name>/, compared."""
-    marts = marts_from_manifest(manifest_path)
+                           right_label: str = "Spark", marts: list[Mart] | None = None) -> list[MartComparison]:
+    """Every mart of the manifest (or the given relations), read from the DuckDB file and from
+    parquet_dir/<schema>.<name>/, compared."""
+    marts = marts if marts is not None else marts_from_manifest(manifest_path)
     parquet_dir = Path(parquet_dir)
     con = _open_duckdb(duckdb_path)
 

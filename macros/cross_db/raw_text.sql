@@ -19,3 +19,15 @@
         else cast({{ expression }} as {{ dbt.type_string() }})
     end
 {%- endmacro %}
+
+{#- Spark writes a double in Java's form ("5.0E7" from 7 digits up): a whole double below 10^15 is written as
+    digits and ".0", as DuckDB writes it. A fractional double of 10^7 or more keeps Java's form. -#}
+{% macro spark__raw_text(expression) -%}
+    {#- Spark type-checks every branch: the number branch reads the value cast to double (legal for any type). -#}
+    {%- set number = 'cast(' ~ expression ~ ' as double)' -%}
+    case
+        when typeof({{ expression }}) = 'double' and abs({{ number }}) < 1e15 and {{ number }} = floor({{ number }})
+            then concat(cast(cast({{ number }} as bigint) as string), '.0')
+        else cast({{ expression }} as string)
+    end
+{%- endmacro %}

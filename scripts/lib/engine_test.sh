@@ -61,23 +61,36 @@ generate_and_build_duckdb() {
 # so are the data tests of the DuckDB side, which tests/python/test_adapter_combined.py runs on the same builds.
 # --full-refresh on TARGET: its incremental models (quarantine, history) still hold the previous build's rows, while
 # each DuckDB file is new.
+# Knobs: ADAPTER_TEST_SELECT, a dbt selector for both builds (e.g. "+seg_behavioral +seg_technographic": the event
+# adapters' chain), with every relation the DuckDB build made compared (staging and intermediate too, not only the
+# marts: `segments compare --built-by`); ADAPTER_TEST_DATA_TESTS=0 leaves the data tests out on TARGET as well
+# (the DuckDB side of the same build passes them in pytest; the relations are compared row by row).
 compare_adapter_combinations() {
     local target=$1 name schemas names
     local fixtures=tests/python/fixtures_combined.py
+    local select=() compare=() target_tests=()
     shift
     names=${*:-$("$BIN/python" "$fixtures" names)}
+    if [[ -n ${ADAPTER_TEST_SELECT:-} ]]; then
+        read -ra select <<<"$ADAPTER_TEST_SELECT"
+        select=(--select "${select[@]}" --indirect-selection cautious)
+    fi
+    [[ ${ADAPTER_TEST_DATA_TESTS:-1} == 0 ]] && target_tests=(--exclude-resource-type test)
     for name in $names; do
         export SEGMENTS_DUCKDB_PATH=$workdir/adapters-$name.duckdb
         rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
         step "adapters $name: the loaders' fixtures into $SEGMENTS_DUCKDB_PATH, dbt build on DuckDB"
         "$BIN/python" "$fixtures" write "$name" "$SEGMENTS_DUCKDB_PATH"
         vars=$("$BIN/python" "$fixtures" vars "$name")
-        dbt_build duckdb "adapters-$name-duckdb" --exclude-resource-type unit_test --exclude-resource-type test
+        dbt_build duckdb "adapters-$name-duckdb" --exclude-resource-type unit_test --exclude-resource-type test \
+            "${select[@]}"
+        [[ ${#select[@]} -gt 0 ]] && compare=(--built-by "$workdir/adapters-$name-duckdb/run_results.json")
         read -ra schemas <<<"$("$BIN/python" "$fixtures" schemas "$name")"
         step "adapters $name: copying ${schemas[*]} to $target, dbt build on $target"
         load_schemas "${schemas[@]}"
-        dbt_build "$target" "adapters-$name-$target" --exclude-resource-type unit_test --full-refresh
-        step "adapters $name: comparing every mart: DuckDB vs $target"
-        compare_marts "$workdir/adapters-$name-duckdb/manifest.json"
+        dbt_build "$target" "adapters-$name-$target" --exclude-resource-type unit_test --full-refresh \
+            "${target_tests[@]}" "${select[@]}"
+        step "adapters $name: comparing every ${compare[*]:+relation built, not only every }mart: DuckDB vs $target"
+        compare_marts "$workdir/adapters-$name-duckdb/manifest.json" "${compare[@]}"
     done
 }

@@ -15,7 +15,15 @@ import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_cli
 
-from segments_warehouse.compare import Mart, compare_rows, marts_from_manifest, normalize
+from segments_warehouse.compare import (
+    CompareError,
+    Mart,
+    compare_rows,
+    marts_from_manifest,
+    normalize,
+    relation_from_node,
+    relations_built_by,
+)
 from segments_warehouse.postgres import ConnectionSettings, PostgresError, connect, load_postgres
 
 
@@ -73,6 +81,60 @@ def test_marts_come_from_the_manifest(tmp_path):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"nodes": nodes}))
     assert [m.qualified for m in marts_from_manifest(manifest)] == ["data_quality.dq", "marts.seg_x", "reverse_etl.rev"]
+
+
+def test_a_selective_build_is_compared_on_every_relation_it_built(tmp_path):
+    def model(schema, name, **config):
+        return {"resource_type": "model", "schema": schema, "name": name, "alias": name, "config": config, "columns": {}}
+
+    nodes = {
+        "model.segments.base_x": model("staging", "base_x"),
+        "model.segments.int_x": model("intermediate", "int_x"),
+        "model.segments.eph": model("intermediate", "eph", materialized="ephemeral"),
+        "model.segments.seg_x": model("marts", "seg_x"),
+        "model.segments.seg_failed": model("marts", "seg_failed"),
+        "model.segments.seg_not_selected": model("marts", "seg_not_selected"),
+        "test.segments.not_null_x": {"resource_type": "test", "schema": "staging", "name": "t", "config": {}},
+    }
+    nodes["model.segments.int_x"]["columns"] = {
+        "fingerprint": {"name": "fingerprint", "config": {"meta": {"engine_specific": True}}},
+        "contact_id": {"name": "contact_id", "config": {"meta": {}}},
+    }
+    statuses = {"base_x": "success", "int_x": "success", "eph": "success", "seg_x": "success",
+                "seg_failed": "error", "not_null_x": "pass"}
+    manifest, run_results = tmp_path / "manifest.json", tmp_path / "run_results.json"
+    manifest.write_text(json.dumps({"nodes": nodes}))
+    run_results.write_text(json.dumps({"results": [
+        {"unique_id": next(key for key in nodes if key.endswith("." + name)), "status": status}
+        for name, status in statuses.items()
+    ]}))
+    built = relations_built_by(run_results, manifest)
+    assert [m.qualified for m in built] == ["intermediate.int_x", "marts.seg_x", "staging.base_x"]
+    assert [m.engine_specific for m in built] == [("fingerprint",), (), ()]
+
+    run_results.write_text(json.dumps({"results": [{"unique_id": "model.segments.seg_failed", "status": "error"}]}))
+    with pytest.raises(CompareError, match="no model built successfully"):
+        relations_built_by(run_results, manifest)
+    with pytest.raises(CompareError, match="not found"):
+        relations_built_by(tmp_path / "missing.json", manifest)
+
+
+def test_an_engine_specific_column_must_exist_but_its_values_are_not_compared():
+    mart = Mart("intermediate", "int_x", engine_specific=("fingerprint",))
+    columns = ["contact_id", "fingerprint"]
+    assert compare_rows(mart, (columns, [("1", 11), ("2", 22)]), (columns, [("2", -5), ("1", -7)])).ok
+    other_value = compare_rows(mart, (columns, [("1", 11)]), (columns, [("3", 11)]))
+    assert (other_value.only_left, other_value.only_right) == (1, 1)
+    missing = compare_rows(mart, (columns, []), (["contact_id"], []))
+    assert not missing.ok and "fingerprint" in missing.column_problem
+
+
+def test_the_event_fingerprint_is_declared_engine_specific(built_warehouse):
+    manifest = built_warehouse.workdir / "target" / "manifest.json"
+    nodes = json.loads(manifest.read_text())["nodes"]
+    node = nodes["model.segments.int_contacts__daily_activity"]
+
+    assert relation_from_node(node).engine_specific == ("event_fingerprint",)
 
 
 def test_every_mart_of_the_project_is_compared(built_warehouse):
