@@ -34,15 +34,7 @@ thresholds as (
 
 violations as (
 
-    select
-        source_name,
-        table_name,
-        reason,
-        row_count,
-        rows_in,
-        share_of_rows_in,
-        max_share
-    from thresholds
+    select * from thresholds
     where
         share_of_rows_in > max_share
         and row_count >= {{ quarantine_gate_min_rows() }}
