@@ -12,7 +12,8 @@
 #
 # Knobs (environment): PG_TEST_CONTACTS (2000), PG_TEST_SEED (7), PG_TEST_AS_OF (2026-11-01),
 # PG_TEST_DIR (target/pg), BIN (the venv's bin folder, default .venv/bin), PG_TEST_ADAPTERS (the adapter
-# combinations of step 5, by name; default all).
+# combinations of step 5, by name; default all), ADAPTER_TEST_SELECT and ADAPTER_TEST_DATA_TESTS (step 5's selection:
+# scripts/lib/engine_test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/engine_test.sh

@@ -6,8 +6,8 @@ written to a folder of Parquet files by a PySpark process (spark.py ``export_mar
 The marts are the dbt models in the schemas ``marts``, ``reverse_etl`` and ``data_quality`` (read from the dbt
 manifest of the build, so a new mart is compared without a change here). Two builds agree on a mart when they
 have the same column names in the same order and the same rows as a multiset (order-independent, duplicates
-counted). A column whose YAML sets ``meta: {engine_specific: true}`` (an engine's own hash, such as the
-incremental models' fingerprints) must exist on both sides but its values are not compared.
+counted). A column whose YAML sets ``meta: {engine_specific: true}`` (an engine's own hash, such as
+int_contacts__daily_activity's event fingerprint) must exist on both sides; only whether it is null is compared.
 
 Values are normalized before comparing, so that only a real difference counts:
 
@@ -71,8 +71,8 @@ class MartComparison:
 def _engine_specific(node: dict) -> tuple[str, ...]:
     return tuple(sorted(
         name.lower() for name, column in (node.get("columns") or {}).items()
-        if ((column.get("meta") or {}).get("engine_specific") or (column.get("config") or {}).get("meta", {})
-            .get("engine_specific"))
+        if ((column.get("meta") or {}).get("engine_specific")
+            or ((column.get("config") or {}).get("meta") or {}).get("engine_specific"))
     ))
 
 
@@ -100,22 +100,28 @@ def marts_from_manifest(manifest_path: str | Path, schemas: tuple[str, ...] = MA
 
 
 def relations_built_by(run_results_path: str | Path, manifest_path: str | Path) -> list[Mart]:
-    """Every relation a dbt run built, whatever its schema: the models of run_results.json that succeeded (staging
-    and intermediate included, ephemeral models left out), located through the manifest of the same run. A
-    selective build (``--select``) is compared this way, on every relation it made, not on the marts alone."""
+    """Every relation a dbt run built, whatever its schema: the models and seeds of run_results.json (staging and
+    intermediate included, ephemeral models left out), located through the manifest of the same run. A selective
+    build (``--select``) is compared this way, on every relation it made, not on the marts alone. A model or seed
+    of the run that failed or was skipped is an error: the comparison would otherwise pass without it."""
     run_results, manifest = Path(run_results_path), Path(manifest_path)
     for path in (run_results, manifest):
         if not path.exists():
             raise CompareError(f"{path} not found: pass the run_results.json and manifest.json of one dbt build.")
     nodes = json.loads(manifest.read_text(encoding="utf-8")).get("nodes", {})
-    built = set()
+    built, not_built = set(), []
     for result in json.loads(run_results.read_text(encoding="utf-8")).get("results", []):
         node = nodes.get(result.get("unique_id"), {})
-        if node.get("resource_type") != "model" or result.get("status") != "success":
+        if node.get("resource_type") not in ("model", "seed"):
             continue
         if (node.get("config") or {}).get("materialized") == "ephemeral":
             continue
+        if result.get("status") != "success":
+            not_built.append(f"{node.get('name')} ({result.get('status')})")
+            continue
         built.add(relation_from_node(node))
+    if not_built:
+        raise CompareError(f"{run_results}: {len(not_built)} relations did not build: {', '.join(sorted(not_built))}")
     if not built:
         raise CompareError(f"{run_results} lists no model built successfully (is it from the same run as {manifest}?)")
     return sorted(built, key=lambda mart: (mart.schema, mart.name))
@@ -177,9 +183,15 @@ def compare_rows(mart: Mart, left: tuple[list[str], list[tuple]], right: tuple[l
             else f"column order differs: {left[0]} vs {right[0]}"
         )
         return result
-    compared = [i for i, column in enumerate(left[0]) if column not in mart.engine_specific]
-    left_counts = Counter(tuple(normalize(row[i]) for i in compared) for row in left[1])
-    right_counts = Counter(tuple(normalize(row[i]) for i in compared) for row in right[1])
+    # an engine-specific column compares as present or null only (its value is each engine's own)
+    specific = [column in mart.engine_specific for column in left[0]]
+
+    def comparable(row: tuple) -> tuple:
+        return tuple(("null" if value is None else "set") if own else normalize(value)
+                     for value, own in zip(row, specific, strict=True))
+
+    left_counts = Counter(comparable(row) for row in left[1])
+    right_counts = Counter(comparable(row) for row in right[1])
     only_left = left_counts - right_counts
     only_right = right_counts - left_counts
     result.only_left = sum(only_left.values())

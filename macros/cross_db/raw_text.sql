@@ -20,14 +20,23 @@
     end
 {%- endmacro %}
 
-{#- Spark writes a double in Java's form ("5.0E7" from 7 digits up): a whole double below 10^15 is written as
-    digits and ".0", as DuckDB writes it. A fractional double of 10^7 or more keeps Java's form. -#}
+{#- Spark writes a double in Java's form ("5.0E7" from 10^7 up, "NaN", "Infinity"): a whole double or float below
+    10^16 is written as digits and ".0" (format_string keeps the sign of -0.0), and the non-finite ones as
+    DuckDB writes them. A fractional double of 10^7 or more keeps Java's form. -#}
 {% macro spark__raw_text(expression) -%}
-    {#- Spark type-checks every branch: the number branch reads the value cast to double (legal for any type). -#}
-    {%- set number = 'cast(' ~ expression ~ ' as double)' -%}
+    {#- Spark type-checks every branch, and a timestamp_ntz cannot be cast to double: go through text. -#}
+    {%- set number = spark_number_of(expression) -%}
     case
-        when typeof({{ expression }}) = 'double' and abs({{ number }}) < 1e15 and {{ number }} = floor({{ number }})
-            then concat(cast(cast({{ number }} as bigint) as string), '.0')
+        when typeof({{ expression }}) not in ('double', 'float') then cast({{ expression }} as string)
+        when isnan({{ number }}) then 'nan'
+        when {{ number }} = cast('Infinity' as double) then 'inf'
+        when {{ number }} = cast('-Infinity' as double) then '-inf'
+        when abs({{ number }}) < 1e16 and {{ number }} = floor({{ number }}) then format_string('%.1f', {{ number }})
         else cast({{ expression }} as string)
     end
+{%- endmacro %}
+
+{#- Spark: any expression as a double, through its text (legal for every type; exact for a double). -#}
+{% macro spark_number_of(expression) -%}
+    cast(cast({{ expression }} as string) as double)
 {%- endmacro %}

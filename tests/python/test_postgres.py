@@ -18,6 +18,7 @@ from conftest import PROJECT_DIR, run_cli
 from segments_warehouse.compare import (
     CompareError,
     Mart,
+    compare_duckdb_parquet,
     compare_rows,
     marts_from_manifest,
     normalize,
@@ -100,8 +101,7 @@ def test_a_selective_build_is_compared_on_every_relation_it_built(tmp_path):
         "fingerprint": {"name": "fingerprint", "config": {"meta": {"engine_specific": True}}},
         "contact_id": {"name": "contact_id", "config": {"meta": {}}},
     }
-    statuses = {"base_x": "success", "int_x": "success", "eph": "success", "seg_x": "success",
-                "seg_failed": "error", "not_null_x": "pass"}
+    statuses = {"base_x": "success", "int_x": "success", "eph": "success", "seg_x": "success", "not_null_x": "pass"}
     manifest, run_results = tmp_path / "manifest.json", tmp_path / "run_results.json"
     manifest.write_text(json.dumps({"nodes": nodes}))
     run_results.write_text(json.dumps({"results": [
@@ -112,7 +112,12 @@ def test_a_selective_build_is_compared_on_every_relation_it_built(tmp_path):
     assert [m.qualified for m in built] == ["intermediate.int_x", "marts.seg_x", "staging.base_x"]
     assert [m.engine_specific for m in built] == [("fingerprint",), (), ()]
 
-    run_results.write_text(json.dumps({"results": [{"unique_id": "model.segments.seg_failed", "status": "error"}]}))
+    failed = json.loads(run_results.read_text())
+    failed["results"].append({"unique_id": "model.segments.seg_failed", "status": "error"})
+    run_results.write_text(json.dumps(failed))
+    with pytest.raises(CompareError, match=r"1 relations did not build: seg_failed \(error\)"):
+        relations_built_by(run_results, manifest)
+    run_results.write_text(json.dumps({"results": [{"unique_id": "test.segments.not_null_x", "status": "pass"}]}))
     with pytest.raises(CompareError, match="no model built successfully"):
         relations_built_by(run_results, manifest)
     with pytest.raises(CompareError, match="not found"):
@@ -123,10 +128,27 @@ def test_an_engine_specific_column_must_exist_but_its_values_are_not_compared():
     mart = Mart("intermediate", "int_x", engine_specific=("fingerprint",))
     columns = ["contact_id", "fingerprint"]
     assert compare_rows(mart, (columns, [("1", 11), ("2", 22)]), (columns, [("2", -5), ("1", -7)])).ok
+    null_on_one_side = compare_rows(mart, (columns, [("1", None)]), (columns, [("1", 7)]))
+    assert (null_on_one_side.only_left, null_on_one_side.only_right) == (1, 1)
     other_value = compare_rows(mart, (columns, [("1", 11)]), (columns, [("3", 11)]))
     assert (other_value.only_left, other_value.only_right) == (1, 1)
     missing = compare_rows(mart, (columns, []), (["contact_id"], []))
     assert not missing.ok and "fingerprint" in missing.column_problem
+
+
+def test_the_given_relations_are_compared_not_the_manifests_marts(tmp_path):
+    """compare_duckdb_parquet reads the relations it is given (a staging one here), not the manifest's marts."""
+    database = tmp_path / "left.duckdb"
+    (tmp_path / "staging.base_x").mkdir()
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema staging; create table staging.base_x as select 1 as id, 'a' as name")
+        con.execute(f"copy (select 1 as id, 'b' as name) to '{tmp_path}/staging.base_x/0.parquet' (format parquet)")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": {"model.segments.seg_y": {
+        "resource_type": "model", "schema": "marts", "name": "seg_y", "alias": "seg_y", "config": {}}}}))
+    [result] = compare_duckdb_parquet(database, manifest, tmp_path, marts=[Mart("staging", "base_x")])
+    assert result.mart.qualified == "staging.base_x"
+    assert (result.only_left, result.only_right) == (1, 1)
 
 
 def test_the_event_fingerprint_is_declared_engine_specific(built_warehouse):
