@@ -244,10 +244,10 @@ def load_spark_command(duckdb_path, project_dir, schemas) -> None:
 @click.option("--spark", "against_spark", is_flag=True,
               help="Compare with the local Spark build (SEGMENTS_SPARK_DIR) instead of Postgres.")
 @click.option("--built-by", "run_results_path", type=click.Path(dir_okay=False),
-              help="A run_results.json: compare every model that run built (any schema), not only the marts.")
+              help="A run_results.json: compare every model and seed that run built (any schema), not only the marts.")
 def compare_command(duckdb_path, manifest_path, against_spark, run_results_path) -> None:
     """Compare every mart (schemas marts, reverse_etl, data_quality) of the DuckDB build with the Postgres build,
-    or with the Spark build (--spark); with --built-by, every model a (selective) build made.
+    or with the Spark build (--spark); with --built-by, every model and seed a (selective) build made.
 
     Rows are compared as multisets, order-independent; doubles rounded to 9 significant digits, timestamps in UTC.
     Exits 1 on any difference. Postgres connection from the SEGMENTS_PG_* variables; with --spark, every mart is
@@ -263,7 +263,7 @@ def compare_command(duckdb_path, manifest_path, against_spark, run_results_path)
     )
     from .postgres import ConnectionSettings, PostgresError
 
-    noun = "models" if run_results_path else "marts"
+    noun = "relations" if run_results_path else "marts"
     try:
         marts = (relations_built_by(run_results_path, manifest_path) if run_results_path
                  else marts_from_manifest(manifest_path))

@@ -43,7 +43,7 @@ class CompareError(Exception):
 class Mart:
     schema: str
     name: str
-    # columns whose values each engine computes its own way (meta engine_specific): present, not compared
+    # columns whose values each engine computes its own way (meta engine_specific): compared as null or set
     engine_specific: tuple[str, ...] = ()
 
     @property

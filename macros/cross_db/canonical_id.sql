@@ -35,10 +35,8 @@
 
 {#- Spark writes a whole double of 10^7 or more as "1.2345678E7": below 10^16 it is written as its digits first. -#}
 {% macro spark__canonical_id(expression) -%}
-    {%- set number = spark_number_of(expression) -%}
     case
-        when typeof({{ expression }}) in ('double', 'float') and abs({{ number }}) < 1e16 and {{ number }} = floor({{ number }})
-            then format_string('%.0f', {{ number }})
+        when {{ spark_is_whole_double(expression) }} then format_string('%.0f', {{ spark_number_of(expression) }})
         when typeof({{ expression }}) in ('double', 'float') or typeof({{ expression }}) like 'decimal%'
             then regexp_replace({{ blank_to_null(expression) }}, '^([+-]?[0-9]+)\\.0*$', '$1')
         else {{ blank_to_null(expression) }}

@@ -31,7 +31,7 @@
         when isnan({{ number }}) then 'nan'
         when {{ number }} = cast('Infinity' as double) then 'inf'
         when {{ number }} = cast('-Infinity' as double) then '-inf'
-        when abs({{ number }}) < 1e16 and {{ number }} = floor({{ number }}) then format_string('%.1f', {{ number }})
+        when {{ spark_is_whole_double(expression) }} then format_string('%.1f', {{ number }})
         else cast({{ expression }} as string)
     end
 {%- endmacro %}
@@ -39,4 +39,10 @@
 {#- Spark: any expression as a double, through its text (legal for every type; exact for a double). -#}
 {% macro spark_number_of(expression) -%}
     cast(cast({{ expression }} as string) as double)
+{%- endmacro %}
+
+{#- Spark: the expression is a whole double or float below 10^16 (digits, where Spark would write "1.0E7"). -#}
+{% macro spark_is_whole_double(expression) -%}
+    {%- set number = spark_number_of(expression) -%}
+    typeof({{ expression }}) in ('double', 'float') and abs({{ number }}) < 1e16 and {{ number }} = floor({{ number }})
 {%- endmacro %}
