@@ -10,6 +10,7 @@
     segments load-spark                                                 the raw tables, into the local Spark warehouse
     segments compare --spark                                            every mart: DuckDB vs Spark, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
+    segments registry show | check | lock                               the segment models, and their locked values
 """
 
 from __future__ import annotations
@@ -530,6 +531,75 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
         Path(json_out).write_text(json.dumps(report, indent=2), encoding="utf-8")
         Path(markdown_out).write_text(markdown(report), encoding="utf-8")
     sys.exit(0 if all(r["build_ok"] for r in report["scales"]) else 1)
+
+
+@main.group("registry", cls=_Commands)
+def registry_group() -> None:
+    """The segment registry (vars segment_registry in dbt_project.yml) and its reviewed lock of allowed values."""
+
+
+_project_dir_option = click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
+                                   help="The dbt project (its dbt_project.yml and segment_registry.lock.yml).")
+
+
+@registry_group.command("show")
+@_project_dir_option
+def registry_show_command(project_dir) -> None:
+    """Every segment model: its mart, entity, segment column and values, wide columns and CRM properties."""
+    from .registry import RegistryError, load_registry
+
+    try:
+        models = load_registry(project_dir)
+    except RegistryError as error:
+        _fail(error)
+    table = Table(title=f"Segment registry: {len(models)} models")
+    for heading in ("segment_model", "mart", "entity", "segment column: values", "in dim_contact_segments", "to the CRM"):
+        table.add_column(heading, overflow="fold")
+    for model in models:
+        wide = [column.name for column in model.columns if column.wide]
+        table.add_row(model.name, model.mart, model.entity_type,
+                      f"{model.segment_column}: {', '.join(model.column(model.segment_column).values)}",
+                      ", ".join(wide), ", ".join(f"sw_{column.name}" for column in model.columns if column.crm))
+    Console(width=None if sys.stdout.isatty() else 200).print(table)  # stdout: a listing, not a message
+
+
+@registry_group.command("check")
+@_project_dir_option
+def registry_check_command(project_dir) -> None:
+    """Exit 1 when the registry and segment_registry.lock.yml differ, listing every difference (2: malformed)."""
+    from .registry import LOCK_FILE, RegistryError, load_registry, lock_differences, read_lock
+
+    try:
+        models = load_registry(project_dir)
+        problems = lock_differences(models, read_lock(project_dir))
+    except RegistryError as error:
+        _fail(error)
+    for problem in problems:
+        console.print(f"[red]differs:[/red] {problem}")
+    if problems:
+        console.print(f"If the change is intended, run `segments registry lock` and commit dbt_project.yml and {LOCK_FILE}.")
+        sys.exit(1)
+    console.print(f"[green]The segment registry and {LOCK_FILE} agree[/green] ({len(models)} models).")
+
+
+@registry_group.command("lock")
+@_project_dir_option
+def registry_lock_command(project_dir) -> None:
+    """Write segment_registry.lock.yml from the registry, printing what changed: review it and commit it."""
+    from .registry import RegistryError, load_registry, lock_differences, read_lock, write_lock
+
+    try:
+        models = load_registry(project_dir)
+        try:
+            changes = lock_differences(models, read_lock(project_dir))
+        except RegistryError:
+            changes = ["a new lock"]
+        path = write_lock(models, project_dir)
+    except RegistryError as error:
+        _fail(error)
+    for change in changes:
+        console.print(f"locked: {change}")
+    console.print(f"{path}: {len(models)} models{'' if changes else ', unchanged'}.")
 
 
 if __name__ == "__main__":

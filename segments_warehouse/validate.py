@@ -1,9 +1,10 @@
 """Great Expectations: the second, independent line of defence on the marts (dbt's tests are the first).
 
 The suites are code, in this module: one suite per mart, plus suites over frames derived from several marts
-(cross-mart consistency, shares per segmentation model, the raw-row balance). The segment value sets are written
-out here on purpose, from docs/SEGMENTS.md, rather than read from the dbt YAML: a wrong edit to the YAML must not
-silently widen what this check accepts (tests/python/test_validate.py checks that the two lists agree).
+(cross-mart consistency, shares per segmentation model, the raw-row balance). The segment models, their keys and
+value sets come from the segment registry (segments_warehouse/registry.py), and only once it matches its reviewed
+lock, segment_registry.lock.yml: a registry edit that widens what a segment may hold must not silently widen what
+this check accepts, so validation refuses to run until the lock is rewritten (`segments registry lock`) and reviewed.
 
 How GX reads the warehouse: every frame is read with DuckDB (`.df()`) and validated through GX's pandas datasource.
 GX's SQLAlchemy path on DuckDB (duckdb_engine) returned empty metrics when tried here (see docs/operations.md, "Validation").
@@ -25,56 +26,13 @@ from pathlib import Path
 
 import duckdb
 
+from .registry import RegistryError, SegmentModel, crm_properties, locked_registry
 from .validate_checks import (
-    CONTACT_MARTS,
-    DIM_COLUMNS,
-    REV_ETL_PROPERTIES,
-    SEGMENT_COLUMN,
     agreement_sql,
     history_sql,
     raw_balance_sql,
     summary_totals_sql,
 )
-
-# --- Segment value sets (docs/SEGMENTS.md) ---------------------------------------------------------------------
-SEGMENT_SETS: dict[str, dict[str, list[str]]] = {
-    "seg_behavioral": {"behavioral_segment": ["never_active", "power_user", "new", "active", "at_risk", "dormant"]},
-    "seg_value_based": {
-        "rfm_segment": ["champion", "loyal", "potential_loyalist", "new_customer", "promising", "need_attention",
-                        "about_to_sleep", "at_risk", "cant_lose", "hibernating", "prospect"],
-        "value_tier": ["vip", "high", "medium", "low", "none"],
-    },
-    "seg_psychographic": {
-        "nps_category": ["promoter", "passive", "detractor", "no_response"],
-        "csat_category": ["satisfied", "neutral", "dissatisfied", "no_response"],
-    },
-    "seg_demographic": {
-        "age_band": ["under_18", "18_24", "25_34", "35_44", "45_54", "55_64", "65_plus", "unknown"],
-        "gender": ["female", "male", "non_binary", "other", "undisclosed"],
-        "income_band": ["under_25k", "25k_50k", "50k_100k", "100k_200k", "200k_plus", "unknown"],
-    },
-    "seg_geographic": {
-        "region": ["namer", "latam", "emea", "apac", "unknown"],
-        "country_source": ["crm", "events", "none"],
-    },
-    "seg_technographic": {
-        "device_mix": ["desktop_only", "mobile_only", "multi_device", "no_activity"],
-        "primary_device": ["desktop", "mobile", "tablet"],
-    },
-    "seg_firmographic": {
-        "company_segment": ["smb", "mid_market", "enterprise", "unknown"],
-        "employee_band": ["1_10", "11_50", "51_200", "201_500", "501_1000", "1001_5000", "5001_plus", "unknown"],
-        "revenue_band": ["under_1m", "1m_10m", "10m_50m", "50m_250m", "250m_1b", "1b_plus", "unknown"],
-    },
-    "seg_needs_based": {
-        "needs_segment": ["needs_support", "needs_onboarding", "invoice_not_sent", "upsell_ready", "self_sufficient"],
-    },
-    "seg_lifecycle": {
-        "lifecycle_stage": ["subscriber", "lead", "marketing_qualified_lead", "sales_qualified_lead", "opportunity",
-                            "customer", "evangelist", "other"],
-        "renewal_window": ["within_30d", "within_60d", "within_90d", "later", "none"],
-    },
-}
 
 SHARE_TOLERANCE = 1e-9
 
@@ -124,6 +82,10 @@ class Facts:
     contacts: int  # contacts existing on as_of_date (int_contacts__as_of)
     accounts: int  # accounts existing on as_of_date (int_accounts__as_of)
     extra: dict = field(default_factory=dict)
+    models: tuple[SegmentModel, ...] = ()  # the segment registry, checked against its lock
+
+    def entities(self, model: SegmentModel) -> int:
+        return self.accounts if model.entity_type == "account" else self.contacts
 
 
 def _gx():
@@ -167,19 +129,19 @@ def _when(expectation_class, condition: str, **kwargs):
     return expectation_class(row_condition=condition, condition_parser="pandas", **kwargs)
 
 
-def _segment_mart(name: str, key: str, entity: str, more: Callable[[Facts], list] | None = None) -> Suite:
+def _value_checks(model: SegmentModel, names: list[str] | None = None) -> list:
+    """In-set checks of a model's value sets (of the given columns only, if named); null only where the registry
+    says the column is nullable."""
+    return [check for column in model.columns if column.values is not None and (names is None or column.name in names)
+            for check in _in_set(column.name, list(column.values), nullable=column.nullable)]
+
+
+def _segment_mart(model: SegmentModel, more: Callable[[Facts], list] | None = None) -> Suite:
     def expectations(facts: Facts) -> list:
-        count = facts.contacts if entity == "contacts" else facts.accounts
-        checks = [*_rows(count), *_key(key), *_as_of(facts)]
-        for column, values in SEGMENT_SETS[name].items():
-            checks += _in_set(column, values, nullable=column != SEGMENT_COLUMN[name] and column in NULLABLE_SETS)
+        checks = [*_rows(facts.entities(model)), *_key(model.key), *_as_of(facts), *_value_checks(model)]
         return checks + (more(facts) if more else [])
 
-    return Suite(name, f"select * from marts.{name}", expectations, f"one row per {entity[:-1]} on as_of_date")
-
-
-# Set-valued columns that may be null (the attribute is unknown and the spec has no 'unknown' value for it).
-NULLABLE_SETS = {"gender", "primary_device"}
+    return Suite(model.mart, f"select * from marts.{model.mart}", expectations, f"one row per {model.entity_type} on as_of_date")
 
 
 def _non_negative(*columns: str) -> list:
@@ -270,22 +232,25 @@ def _lifecycle(facts: Facts) -> list:
 def _dim(facts: Facts) -> list:
     e = _gx().expectations
     checks = [*_rows(facts.contacts), *_key("contact_id"), *_as_of(facts)]
-    for mart, columns in DIM_COLUMNS.items():
-        for column in columns:
-            if column in SEGMENT_SETS.get(mart, {}):
-                checks += _in_set(column, SEGMENT_SETS[mart][column], nullable=column in NULLABLE_SETS)
-    checks += _in_set("company_segment", SEGMENT_SETS["seg_firmographic"]["company_segment"])
-    checks.append(e.ExpectColumnValuesToNotBeNull(column="needs_dedicated_account_manager"))
+    for model in facts.models:
+        wide = [column.name for column in model.columns if column.wide]
+        checks += _value_checks(model, wide)
+        if model.entity_type == "account":  # a contact without an account has the missing value, never null
+            checks += [e.ExpectColumnValuesToNotBeNull(column=name) for name in wide if model.column(name).values is None]
     return checks
+
+
+def _model_names(facts: Facts) -> list[str]:
+    return [model.name for model in facts.models]
 
 
 def _membership(facts: Facts) -> list:
     e = _gx().expectations
     return [
-        *_rows(facts.contacts * len(CONTACT_MARTS) + facts.accounts),
+        *_rows(sum(facts.entities(model) for model in facts.models)),
         *_key("entity_type", "entity_id", "segment_model"),
         *_in_set("entity_type", ["contact", "account"]),
-        *_in_set("segment_model", [name.removeprefix("seg_") for name in SEGMENT_COLUMN]),
+        *_in_set("segment_model", _model_names(facts)),
         e.ExpectColumnValuesToNotBeNull(column="segment"),
         *_as_of(facts),
     ]
@@ -298,7 +263,7 @@ def _summary(facts: Facts) -> list:
         *_range("share_of_total", 0, 1),
         *_range("avg_nps", 0, 10),
         *_range("share_active", 0, 1),
-        *_in_set("segment_model", [name.removeprefix("seg_") for name in SEGMENT_COLUMN]),
+        *_in_set("segment_model", _model_names(facts)),
         *_as_of(facts),
     ]
 
@@ -306,7 +271,7 @@ def _summary(facts: Facts) -> list:
 def _summary_totals(facts: Facts) -> list:
     e = _gx().expectations
     return [
-        *_rows(len(SEGMENT_COLUMN)),
+        *_rows(len(facts.models)),
         *_range("share_sum", 1 - SHARE_TOLERANCE, 1 + SHARE_TOLERANCE),
         e.ExpectColumnValuesToBeInSet(column="entities_match", value_set=[True]),
     ]
@@ -322,7 +287,7 @@ def _rev_etl(facts: Facts) -> list:
         *_as_of(facts, "sw_segments_as_of"),
     ]
     # only the email may identify a person: every other column is a documented segment property
-    allowed = ["email", *REV_ETL_PROPERTIES, "sw_segments_as_of", "properties_hash"]
+    allowed = ["email", *crm_properties(facts.models), "sw_segments_as_of", "properties_hash"]
     checks.append(e.ExpectTableColumnsToMatchSet(column_set=allowed, exact_match=True))
     return checks
 
@@ -332,7 +297,7 @@ def _transitions(facts: Facts) -> list:
     return [
         *_key("entity_type", "entity_id", "segment_model", "transition_date"),
         *_in_set("transition_type", ["baseline", "entered", "moved", "exited"]),
-        *_in_set("segment_model", [name.removeprefix("seg_") for name in SEGMENT_COLUMN]),
+        *_in_set("segment_model", _model_names(facts)),
         _when(e.ExpectColumnValuesToBeNull, 'transition_type in ["baseline", "entered"]', column="from_segment"),
         _when(e.ExpectColumnValuesToNotBeNull, 'transition_type in ["moved", "exited"]', column="from_segment"),
         _when(e.ExpectColumnValuesToBeNull, 'transition_type == "exited"', column="to_segment"),
@@ -360,25 +325,25 @@ def _raw_balance(facts: Facts) -> list:
     ]
 
 
+# The domain checks of each built-in model beyond its rows, key and value sets (docs/SEGMENTS.md); a model the
+# registry gains gets those three alone until it has its own here.
+MART_CHECKS: dict[str, Callable[[Facts], list]] = {
+    "seg_behavioral": _behavioral, "seg_value_based": _value_based, "seg_psychographic": _psychographic,
+    "seg_demographic": _demographic, "seg_geographic": _geographic, "seg_technographic": _technographic,
+    "seg_firmographic": _firmographic, "seg_needs_based": _needs_based, "seg_lifecycle": _lifecycle,
+}
+
+
 def build_suites(facts: Facts, raw_tables: dict[tuple[str, str], str]) -> list[Suite]:
-    per_mart = {
-        "seg_behavioral": _behavioral, "seg_value_based": _value_based, "seg_psychographic": _psychographic,
-        "seg_demographic": _demographic, "seg_geographic": _geographic, "seg_technographic": _technographic,
-        "seg_firmographic": _firmographic, "seg_needs_based": _needs_based, "seg_lifecycle": _lifecycle,
-    }
-    suites = [
-        _segment_mart(name, "account_id" if name == "seg_firmographic" else "contact_id",
-                      "accounts" if name == "seg_firmographic" else "contacts", more)
-        for name, more in per_mart.items()
-    ]
+    suites = [_segment_mart(model, MART_CHECKS.get(model.mart)) for model in facts.models]
     suites += [
         Suite("dim_contact_segments", "select * from marts.dim_contact_segments", _dim),
         Suite("fct_segment_membership", "select * from marts.fct_segment_membership", _membership),
         Suite("agg_segment_summary", "select * from marts.agg_segment_summary", _summary),
-        Suite("agg_segment_summary__totals", summary_totals_sql(facts), _summary_totals,
+        Suite("agg_segment_summary__totals", summary_totals_sql(facts, facts.models), _summary_totals,
               "shares sum to 1 and entities to the entity count, per segmentation model"),
         Suite("rev_etl__crm_contacts", "select * from reverse_etl.rev_etl__crm_contacts", _rev_etl),
-        Suite("cross_mart__agreement", agreement_sql(), _agreement,
+        Suite("cross_mart__agreement", agreement_sql(facts.models), _agreement,
               "every contact in every per-contact mart and the reverse-ETL feed, with the same values"),
         Suite("fct_segment_transitions", "select * from marts.fct_segment_transitions", _transitions),
         Suite("history__agreement", history_sql(facts), _agreement,
@@ -447,6 +412,10 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
     path = Path(duckdb_path)
     if not path.exists():
         raise ValidationError(f"no warehouse at {path}: run `make build` (dbt build) first")
+    try:
+        models, _ = locked_registry(project_dir)
+    except RegistryError as error:
+        raise ValidationError(str(error)) from None
     con = duckdb.connect(str(path), read_only=True)
     try:
         try:
@@ -455,6 +424,7 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
         except duckdb.CatalogException as error:
             raise ValidationError(f"{path} has no built marts ({str(error).splitlines()[0]}): run dbt build first") from None
         facts.extra["raw_tables"] = len(raw_tables)
+        facts.models = models
         suites = build_suites(facts, raw_tables)
         frames = {suite.name: _dates_as_text(con.execute(suite.frame_sql).df()) for suite in suites}
     finally:

@@ -7,51 +7,45 @@ from __future__ import annotations
 
 from typing import Any
 
-# The column that holds each model's segment, and the per-contact marts (keyed by contact_id).
-SEGMENT_COLUMN = {
-    "seg_behavioral": "behavioral_segment", "seg_value_based": "rfm_segment", "seg_psychographic": "nps_category",
-    "seg_demographic": "age_band", "seg_geographic": "region", "seg_technographic": "device_mix",
-    "seg_firmographic": "company_segment", "seg_needs_based": "needs_segment", "seg_lifecycle": "lifecycle_stage",
-}
-CONTACT_MARTS = [name for name in SEGMENT_COLUMN if name != "seg_firmographic"]
-# dim_contact_segments repeats these mart columns: they must agree, contact by contact.
-DIM_COLUMNS = {
-    "seg_behavioral": ["behavioral_segment", "logins_30d", "days_since_last_login"],
-    "seg_value_based": ["rfm_segment", "value_tier", "paid_orders", "net_revenue"],
-    "seg_psychographic": ["nps_category", "csat_category", "nps_score"],
-    "seg_demographic": ["age_band", "gender", "income_band"],
-    "seg_geographic": ["region", "country_code", "is_eu"],
-    "seg_technographic": ["device_mix"],
-    "seg_needs_based": ["needs_segment"],
-    "seg_lifecycle": ["lifecycle_stage", "plan", "renewal_window"],
-}
-# rev_etl__crm_contacts property -> dim_contact_segments column
-REV_ETL_PROPERTIES = {
-    "sw_behavioral_segment": "behavioral_segment", "sw_rfm_segment": "rfm_segment", "sw_value_tier": "value_tier",
-    "sw_nps_category": "nps_category", "sw_age_band": "age_band", "sw_region": "region",
-    "sw_device_mix": "device_mix", "sw_company_segment": "company_segment", "sw_needs_segment": "needs_segment",
-    "sw_lifecycle_stage": "lifecycle_stage", "sw_renewal_window": "renewal_window",
-}
+from .registry import SegmentModel, crm_properties, wide_columns
 
-def agreement_sql() -> str:
+Models = tuple[SegmentModel, ...]
+
+
+def dim_columns(models: Models) -> dict[str, list[str]]:
+    """Per contact mart, the columns dim_contact_segments repeats from it: they must agree, contact by contact."""
+    columns: dict[str, list[str]] = {}
+    for model, column in wide_columns(models):
+        if model.entity_type == "contact":
+            columns.setdefault(model.mart, []).append(column.name)
+    return columns
+
+
+def agreement_sql(models: Models) -> str:
     """contact_id, mart, in_dim, in_mart, agrees: every contact of dim_contact_segments in every per-contact mart,
-    and no other, with the same values in the columns dim_contact_segments repeats."""
+    and no other, with the same values in the columns dim_contact_segments repeats; every contact with the wide
+    columns of its account's model (or their missing values); every email of the CRM feed with its properties."""
     parts = []
-    for mart, columns in DIM_COLUMNS.items():
+    for mart, columns in dim_columns(models).items():
         same = " and ".join(f"dim.{c} is not distinct from m.{c}" for c in columns)
         parts.append(
             f"select coalesce(dim.contact_id, m.contact_id) as contact_id, '{mart}' as mart, "
             f"dim.contact_id is not null as in_dim, m.contact_id is not null as in_mart, coalesce({same}, false) as agrees "
             f"from marts.dim_contact_segments as dim full outer join marts.{mart} as m on dim.contact_id = m.contact_id"
         )
-    parts.append(
-        "select coalesce(dim.contact_id, s.contact_id), 'seg_firmographic', dim.contact_id is not null, "
-        "s.contact_id is not null, dim.company_segment = coalesce(s.company_segment, 'unknown') "
-        "from marts.dim_contact_segments as dim full outer join ("
-        "  select c.contact_id, f.company_segment from intermediate.int_contacts__as_of as c"
-        "  left join marts.seg_firmographic as f on c.account_id = f.account_id) as s on dim.contact_id = s.contact_id"
-    )
-    rev_same = " and ".join(f"r.{p} is not distinct from dim.{c}" for p, c in REV_ETL_PROPERTIES.items())
+    for model in models:
+        columns = [column for column in model.columns if column.wide and model.entity_type == "account"]
+        if not columns:
+            continue
+        same = " and ".join(f"dim.{c.name} is not distinct from coalesce(s.{c.name}, {_literal(c.missing)})" for c in columns)
+        parts.append(
+            f"select coalesce(dim.contact_id, s.contact_id), '{model.mart}', dim.contact_id is not null, "
+            f"s.contact_id is not null, coalesce({same}, false) "
+            "from marts.dim_contact_segments as dim full outer join ("
+            f"  select c.contact_id, {', '.join('m.' + c.name for c in columns)} from intermediate.int_contacts__as_of as c"
+            f"  left join marts.{model.mart} as m on c.account_id = m.account_id) as s on dim.contact_id = s.contact_id"
+        )
+    rev_same = " and ".join(f"r.{p} is not distinct from dim.{c}" for p, c in crm_properties(models).items())
     parts.append(
         "select coalesce(dim.contact_id, e.contact_id), 'rev_etl__crm_contacts', dim.contact_id is not null, "
         f"r.email is not null, coalesce({rev_same}, false) "
@@ -60,6 +54,15 @@ def agreement_sql() -> str:
         "left join marts.dim_contact_segments as dim on e.contact_id = dim.contact_id"
     )
     return "\nunion all\n".join(parts)
+
+
+def _literal(value: Any) -> str:
+    """A registry missing value as a DuckDB literal (macro registry_literal on the dbt side)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def history_sql(facts: Any) -> str:
@@ -83,9 +86,9 @@ def history_sql(facts: Any) -> str:
     )
 
 
-def summary_totals_sql(facts: Any) -> str:
-    cases = " ".join(f"when '{name.removeprefix('seg_')}' then {facts.accounts if name == 'seg_firmographic' else facts.contacts}"
-                     for name in SEGMENT_COLUMN)
+def summary_totals_sql(facts: Any, models: Models) -> str:
+    cases = " ".join(f"when '{model.name}' then {facts.accounts if model.entity_type == 'account' else facts.contacts}"
+                     for model in models)
     return (
         "select segment_model, sum(share_of_total) as share_sum, sum(entities) as entities, "
         f"sum(entities) = case segment_model {cases} end as entities_match "

@@ -7,21 +7,15 @@ import json
 from pathlib import Path
 
 import duckdb
-import yaml
 from conftest import AS_OF, PROJECT_DIR, run_dbt
 
-SEGMENT_YAML = PROJECT_DIR / "models" / "marts" / "segments" / "_segments__models.yml"
+from segments_warehouse.registry import load_registry
 
 
 def allowed_segments() -> dict[str, tuple[str, list[str]]]:
-    """mart -> (segment column, allowed values), read from the exhaustive_exclusive_segments tests."""
-    found = {}
-    for model in yaml.safe_load(SEGMENT_YAML.read_text())["models"]:
-        for column in model["columns"]:
-            for test in column.get("data_tests", []) or []:
-                if isinstance(test, dict) and "exhaustive_exclusive_segments" in test:
-                    found[model["name"]] = (column["name"], test["exhaustive_exclusive_segments"]["arguments"]["values"])
-    return found
+    """mart -> (segment column, allowed values), from the segment registry."""
+    return {model.mart: (model.segment_column, list(model.column(model.segment_column).values))
+            for model in load_registry(PROJECT_DIR)}
 
 
 def mart_snapshot(path: Path) -> dict[str, list[tuple]]:

@@ -8,10 +8,7 @@ import json
 from pathlib import Path
 
 import duckdb
-import yaml
-from conftest import PROJECT_DIR, run_cli, run_validate
-
-from segments_warehouse.validate import SEGMENT_SETS
+from conftest import run_cli, run_validate
 
 
 def run_results(warehouse) -> Path:
@@ -126,19 +123,3 @@ def test_validation_of_a_missing_warehouse_is_a_clear_error(tmp_path):
                       "--docs-dir", str(tmp_path / "gx")])
     assert result.returncode == 2
     assert "run `make build`" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_suite_value_sets_match_the_dbt_yaml():
-    """The suites carry their own copy of each segment list (independence); it must not drift from the models."""
-    declared: dict[tuple[str, str], list[str]] = {}
-    for path in (PROJECT_DIR / "models" / "marts" / "segments").glob("*.yml"):
-        for model in yaml.safe_load(path.read_text()).get("models", []):
-            for column in model.get("columns", []):
-                for test in column.get("data_tests", []) or []:
-                    if isinstance(test, dict):
-                        for name, config in test.items():
-                            if name in ("accepted_values", "exhaustive_exclusive_segments"):
-                                declared[(model["name"], column["name"])] = config["arguments"]["values"]
-    expected = {(mart, column): values for mart, columns in SEGMENT_SETS.items() for column, values in columns.items()}
-    assert expected == {key: values for key, values in declared.items() if key in expected}
-    assert set(declared) - set(expected) == set(), "a segment column of the YAML has no GX expectation"
