@@ -6,10 +6,10 @@ dbt reads it through the macros of `macros/segments/registry.sql` (the long memb
 and what is wrong).
 
 The allowed values are locked. `segment_registry.lock.yml`, beside `dbt_project.yml`, is the reviewed copy of
-every model's entity, segment column and value sets: `segments validate` checks the marts against the lock, not
-against the registry, and `segments registry check` (run by the tests) fails while the two differ. So an edit
-that widens what a segment may hold shows in review twice, and cannot reach the CRM through a build alone.
-`segments registry lock` rewrites the lock after a deliberate change.
+every model's entity, segment column and value sets: `segments validate` refuses to run (so nothing is published)
+while the registry and the lock differ, and `segments registry check` (run by the tests) lists every difference.
+So an edit that widens what a segment may hold shows in review as a change to the lock, and cannot reach BI or
+the CRM through a build alone. `segments registry lock` rewrites the lock after a deliberate change.
 """
 
 from __future__ import annotations
