@@ -9,7 +9,7 @@
 #   5. the source adapters, event adapters included: for each combination of tests/python/fixtures_combined.py, the
 #      loaders' fixtures built on DuckDB, their schemas written (`segments load-spark --schema`), built on Spark
 #      with the same vars, every mart compared (scripts/lib/engine_test.sh, compare_adapter_combinations)
-# Needs Java 17 (installed from the Debian packages when missing and running as root) and the spark extra
+# Needs Java 17 (installed from the Debian packages when missing, as root or through sudo) and the spark extra
 # (`pip install -e '.[spark]'`).
 #
 # Knobs (environment): SPARK_TEST_CONTACTS (400), SPARK_TEST_SEED (7), SPARK_TEST_AS_OF (2026-11-01),
@@ -33,9 +33,11 @@ trap finish EXIT
 trap 'exit 130' INT TERM
 
 if ! command -v java >/dev/null 2>&1; then
-    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    # as root, or through sudo (as scripts/pg_local.sh installs PostgreSQL)
+    if [[ $(id -u) -eq 0 ]]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
+    if command -v apt-get >/dev/null 2>&1 && { [[ $(id -u) -eq 0 ]] || command -v sudo >/dev/null 2>&1; }; then
         step "installing Java 17 (Debian package openjdk-17-jre-headless)"
-        apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+        "${sudo_cmd[@]}" apt-get update -qq && "${sudo_cmd[@]}" apt-get install -y -qq openjdk-17-jre-headless >/dev/null
     else
         echo "Java is required for Spark: install a JDK/JRE 17 (e.g. apt-get install openjdk-17-jre-headless)" >&2
         exit 2

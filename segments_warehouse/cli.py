@@ -10,7 +10,7 @@
     segments load-spark                                                 the raw tables, into the local Spark warehouse
     segments compare --spark                                            every mart: DuckDB vs Spark, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
-    segments registry show | check | lock                               the segment models, and their locked values
+    segments registry show | check | lock | sync                        the segment models, their locked values, their YAML
 """
 
 from __future__ import annotations
@@ -600,6 +600,33 @@ def registry_lock_command(project_dir) -> None:
     for change in changes:
         console.print(f"locked: {change}")
     console.print(f"{path}: {len(models)} models{'' if changes else ', unchanged'}.")
+
+
+@registry_group.command("sync")
+@_project_dir_option
+@click.option("--check", is_flag=True, help="Change nothing: exit 1 when a generated file is missing or out of date.")
+def registry_sync_command(project_dir, check) -> None:
+    """Write the dbt YAML the registry generates (the wide table's and the CRM feeds' contracts, the BI exposure)."""
+    from .registry import RegistryError, load_registry
+    from .registry_files import stale_files, write_files
+
+    try:
+        models = load_registry(project_dir)
+    except RegistryError as error:
+        _fail(error)
+    if check:
+        stale = stale_files(models, project_dir)
+        for path in stale:
+            console.print(f"[red]out of date:[/red] {path}")
+        if stale:
+            console.print("Run `segments registry sync` and commit the files it writes.")
+            sys.exit(1)
+        console.print("[green]The generated YAML is up to date[/green] with the segment registry.")
+        return
+    written = write_files(models, project_dir)
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print(f"{len(written)} file(s) written; the others were up to date.")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ ENTITY_KEYS = {"contact": "contact_id", "account": "account_id"}
 TYPES = ("string", "boolean", "int", "bigint", "double")
 WIDE_KINDS = ("attribute", "metric")
 MODEL_FIELDS = {"name", "mart", "entity_type", "segment_column", "columns"}
-COLUMN_FIELDS = {"values", "nullable", "wide", "type", "missing", "crm"}
+COLUMN_FIELDS = {"values", "nullable", "wide", "type", "missing", "crm", "description"}
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -43,6 +43,7 @@ class Column:
     type: str = "string"
     missing: Any = None
     crm: bool = False
+    description: str | None = None  # of the wide column, in the generated YAML (default: "From <mart>.")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ def _column(where: str, name: Any, spec: Any, entity_type: str) -> Column:
     wide = spec.get("wide")
     if wide is not None and wide not in WIDE_KINDS:
         raise _fail(where, f"wide {wide!r} is not one of {', '.join(WIDE_KINDS)}")
+    if not isinstance(spec.get("description", ""), str):
+        raise _fail(where, "description must be text")
     for flag in ("nullable", "crm"):
         if not isinstance(spec.get(flag, False), bool):
             raise _fail(where, f"{flag} must be true or false")
@@ -104,7 +107,7 @@ def _column(where: str, name: Any, spec: Any, entity_type: str) -> Column:
     if spec.get("missing") is not None and (wide is None or entity_type != "account"):
         raise _fail(where, "missing applies only to an account model's wide columns")
     return Column(name, tuple(values) if values is not None else None, spec.get("nullable", False), wide, type_,
-                  spec.get("missing"), spec.get("crm", False))
+                  spec.get("missing"), spec.get("crm", False), spec.get("description"))
 
 
 def parse_registry(entries: Any) -> tuple[SegmentModel, ...]:

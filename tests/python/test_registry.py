@@ -1,6 +1,7 @@
 """The segment registry (vars segment_registry in dbt_project.yml): it parses, its lock agrees with it, every
-malformed entry is one clear error, a widened value set is caught, and what the dbt YAML still lists by hand (the
-contracts of the wide table and the CRM feed, the exposures) agrees with it. No dbt build: a fast test file."""
+malformed entry is one clear error, a widened value set is caught, and the YAML dbt needs written out (the
+contracts of the wide table and the CRM feeds, the BI exposure) is generated from it and up to date. No dbt build:
+a fast test file."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from segments_warehouse.registry import (
     wide_columns,
     write_lock,
 )
+from segments_warehouse.registry_files import GENERATED
 from segments_warehouse.validate import ValidationError, validate
 
-SQL_TYPES = {"string": "varchar", "boolean": "boolean", "int": "integer", "bigint": "bigint", "double": "double precision"}
+SQL_TYPES = {"string": "varchar", "boolean": "boolean", "int": "integer", "bigint": "bigint", "double": "double precision"}  # noqa: E501
 
 
 def _entries() -> list[dict]:
@@ -41,6 +43,9 @@ def _project_copy(tmp_path, entries: list[dict] | None = None):
         project["vars"]["segment_registry"] = entries
     (tmp_path / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
     shutil.copy(PROJECT_DIR / LOCK_FILE, tmp_path / LOCK_FILE)
+    for path in GENERATED:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT_DIR / path, tmp_path / path)
     return tmp_path
 
 
@@ -183,28 +188,55 @@ def test_the_accepted_values_tests_read_the_registry():
     assert tested == registry
 
 
+def test_the_generated_yaml_is_up_to_date():
+    result = CliRunner().invoke(main, ["registry", "sync", "--check", "--project-dir", str(PROJECT_DIR)])
+    assert result.exit_code == 0, result.output
+
+
 def test_the_wide_table_contract_lists_the_registry_columns():
-    """dim_contact_segments is written from the registry (macro wide_segment_columns); its contract in YAML must
-    list the same columns, in the same order, with the registry's types."""
+    """dim_contact_segments is written from the registry (macro wide_segment_columns); its generated contract lists
+    the same columns, in the same order, with the registry's types."""
     models = load_registry(PROJECT_DIR)
     expected = [("contact_id", "varchar"), ("account_id", "varchar"),
                 *((column.name, SQL_TYPES[column.type]) for _, column in wide_columns(models)), ("as_of_date", "date")]
-    declared = _yaml_model("models/marts/core/_core__models.yml", "dim_contact_segments")["columns"]
+    declared = _yaml_model("models/marts/core/_dim_contact_segments.yml", "dim_contact_segments")["columns"]
     assert [(column["name"], column["data_type"]) for column in declared] == expected
+    company = next(column for column in declared if column["name"] == "company_segment")
+    assert company["data_tests"] == [
+        "not_null", {"accepted_values": {"arguments": {"values": "{{ segment_values('seg_firmographic', 'company_segment') }}"}}}]
 
 
 def test_the_crm_feed_contract_lists_the_registry_properties():
     models = load_registry(PROJECT_DIR)
-    declared = _yaml_model("models/marts/reverse_etl/_reverse_etl__models.yml", "rev_etl__crm_contacts")["columns"]
-    assert [column["name"] for column in declared] == [
-        "email", *crm_properties(models), "sw_segments_as_of", "properties_hash"]
+    for name in ("rev_etl__crm_contacts", "rev_etl__crm_contacts_changes"):
+        declared = _yaml_model("models/marts/reverse_etl/_reverse_etl__models.yml", name)["columns"]
+        assert [column["name"] for column in declared] == [
+            "email", *crm_properties(models), "sw_segments_as_of", "properties_hash"]
 
 
 def test_the_dashboard_exposure_depends_on_every_segment_mart():
-    exposures = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "_exposures.yml").read_text())["exposures"]
+    exposures = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "_segment_exposures.yml").read_text())["exposures"]
     dashboard = next(e for e in exposures if e["name"] == "segment_performance_dashboard")
     marts = [f"ref('{model.mart}')" for model in load_registry(PROJECT_DIR)]
     assert [ref for ref in dashboard["depends_on"] if ref.startswith("ref('seg_")] == marts
+
+
+def test_a_registry_change_is_caught_until_synced(tmp_path):
+    def send_csat(entries):
+        entries[2]["columns"]["csat_category"]["crm"] = True
+
+    project = _project_copy(tmp_path, _with(send_csat))
+    runner = CliRunner()
+    check = runner.invoke(main, ["registry", "sync", "--check", "--project-dir", str(project)])
+    assert check.exit_code == 1
+    assert "out of date: models/marts/reverse_etl/_reverse_etl__models.yml" in check.output
+    assert "_dim_contact_segments.yml" not in check.output  # a crm flag changes the feed only
+    sync = runner.invoke(main, ["registry", "sync", "--project-dir", str(project)])
+    assert sync.exit_code == 0 and "1 file(s) written" in sync.output
+    feed = yaml.safe_load((project / "models/marts/reverse_etl/_reverse_etl__models.yml").read_text())["models"][0]
+    names = [column["name"] for column in feed["columns"]]
+    assert names.index("sw_csat_category") == names.index("sw_nps_category") + 1
+    assert runner.invoke(main, ["registry", "sync", "--check", "--project-dir", str(project)]).exit_code == 0
 
 
 def test_registry_show_lists_every_model():
