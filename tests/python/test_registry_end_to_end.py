@@ -1,0 +1,128 @@
+"""A segment model added through the registry alone reaches every consumer: in a copy of the project, a new mart
+(seg_engagement, its SQL and its YAML) and one registry entry, then `segments registry sync` and `lock`, then
+`dbt build` on the known-answers data: the new model is in the long membership, the summary, the history and size
+series, the wide table, the CRM feed, and `segments validate` checks it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import duckdb
+import known_answers as ka
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import BIN_DIR, PROJECT_DIR
+
+from segments_warehouse.cli import main
+from segments_warehouse.validate import validate
+
+ENGAGEMENT_SQL = """\
+with
+
+contacts as (
+
+    select * from {{ ref('int_contacts__as_of') }}
+
+),
+
+behavior as (
+
+    select * from {{ ref('int_contacts__behavior_metrics') }}
+
+)
+
+select
+    cast(contacts.contact_id as {{ dbt.type_string() }}) as contact_id,
+    cast(case
+        when behavior.logins_30d >= 3 then 'engaged'
+        when behavior.logins_30d > 0 then 'light'
+        else 'quiet'
+    end as {{ dbt.type_string() }}) as engagement_segment,
+    {{ as_of_date() }} as as_of_date
+from contacts
+left join behavior on contacts.contact_id = behavior.contact_id
+"""
+
+ENGAGEMENT_YAML = {"version": 2, "models": [{
+    "name": "seg_engagement",
+    "description": "Logins in the last 30 days, in three bands (a test's segment model).",
+    "columns": [
+        {"name": "contact_id", "data_type": "varchar", "description": "The contact.", "data_tests": ["unique", "not_null"]},
+        {"name": "engagement_segment", "data_type": "varchar", "description": "engaged, light or quiet.",
+         "data_tests": [{"exhaustive_exclusive_segments": {"arguments": {
+             "key": "contact_id", "entities": "ref('int_contacts__as_of')",
+             "values": "{{ segment_values('seg_engagement', 'engagement_segment') }}"}}}]},
+        {"name": "as_of_date", "data_type": "date", "description": "The day the segment holds for."},
+    ],
+}]}
+
+ENTRY = {"name": "engagement", "mart": "seg_engagement", "entity_type": "contact", "segment_column": "engagement_segment",
+         "columns": {"engagement_segment": {"values": ["engaged", "light", "quiet"], "wide": "attribute", "crm": True}}}
+
+
+@pytest.fixture(scope="module")
+def extended_project(tmp_path_factory):
+    """The project with seg_engagement added, built on the known-answers data; (project, warehouse, target)."""
+    root = tmp_path_factory.mktemp("registry_e2e")
+    project = root / "project"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "target", "logs", "warehouse", "*.egg-info", "__pycache__", ".pytest_cache"))
+    (project / "models/marts/segments/seg_engagement.sql").write_text(ENGAGEMENT_SQL)
+    (project / "models/marts/segments/_engagement__models.yml").write_text(yaml.safe_dump(ENGAGEMENT_YAML, sort_keys=False))
+    config = yaml.safe_load((project / "dbt_project.yml").read_text())
+    config["vars"]["segment_registry"].append(ENTRY)
+    (project / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+    runner = CliRunner()
+    for command in ("sync", "lock"):
+        result = runner.invoke(main, ["registry", command, "--project-dir", str(project)])
+        assert result.exit_code == 0, result.output
+    warehouse = root / "warehouse.duckdb"
+    ka.write(str(warehouse))
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project), "SEGMENTS_DUCKDB_PATH": str(warehouse),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    build = subprocess.run(
+        [str(BIN_DIR / "dbt"), "build", "--vars", json.dumps({"as_of_date": ka.AS_OF}), "--exclude-resource-type",
+         "unit_test", "--project-dir", str(project), "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
+        cwd=project, env=env, capture_output=True, text=True)
+    assert build.returncode == 0, build.stdout[-4000:]
+    return project, warehouse, root
+
+
+def test_the_new_model_is_in_every_consumer(extended_project):
+    _, warehouse, _ = extended_project
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        mart = dict(con.execute("select contact_id, engagement_segment from marts.seg_engagement").fetchall())
+        assert set(mart.values()) <= {"engaged", "light", "quiet"} and len(mart) > 0
+        membership = dict(con.execute("select entity_id, segment from marts.fct_segment_membership "
+                                      "where segment_model = 'engagement'").fetchall())
+        assert membership == mart
+        wide = dict(con.execute("select contact_id, engagement_segment from marts.dim_contact_segments").fetchall())
+        assert wide == mart
+        # the wide column sits after the other models' attributes, before the metrics
+        columns = [row[0] for row in con.execute("describe marts.dim_contact_segments").fetchall()]
+        assert columns.index("engagement_segment") == columns.index("renewal_window") + 1
+        feed = con.execute("select count(*), count(sw_engagement_segment) from reverse_etl.rev_etl__crm_contacts").fetchone()
+        assert feed[0] > 0 and feed[0] == feed[1]
+        summary = dict(con.execute("select segment, entities from marts.agg_segment_summary "
+                                   "where segment_model = 'engagement'").fetchall())
+        assert summary == {segment: list(mart.values()).count(segment) for segment in set(mart.values())}
+        baseline = con.execute("select count(*) from marts.fct_segment_transitions where segment_model = 'engagement' "
+                               "and transition_type = 'baseline'").fetchone()[0]
+        assert baseline == len(mart)
+        sizes = dict(con.execute("select segment, entities from marts.agg_segment_size_daily "
+                                 "where segment_model = 'engagement'").fetchall())
+        assert sizes == summary
+
+
+def test_validation_checks_the_new_model(extended_project):
+    project, warehouse, root = extended_project
+    report = validate(warehouse, root / "gx", project)
+    assert report.success, [(o.suite, o.expectation, o.observed) for o in report.failures]
+    assert "seg_engagement" in {outcome.suite for outcome in report.outcomes}
+    in_set = [o for o in report.outcomes if o.suite == "seg_engagement" and o.column == "engagement_segment"]
+    assert in_set and all(o.success for o in in_set)
