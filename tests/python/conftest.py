@@ -35,8 +35,8 @@ FAST_MODULES = {"test_generate", "test_vocab", "test_structure", "test_user_agen
 # out whole files in collection order, so a long file started last would keep one worker busy while the other idles.
 LONGEST_FIRST = ["test_history", "test_bad_input", "test_publish", "test_incremental", "test_bench",
                  "test_adapter_combined", "test_user_agent_rules", "test_raw_shapes", "test_hostile_input",
-                 "test_validate", "test_registry_end_to_end", "test_docs", "test_adapter_stripe", "test_staging", "test_faults", "test_privacy",
-                 "test_marts", "test_gates", "test_load_files", "test_known_answers"]
+                 "test_validate", "test_registry_end_to_end", "test_docs", "test_adapter_stripe", "test_staging",
+                 "test_faults", "test_privacy", "test_marts", "test_gates", "test_load_files", "test_known_answers"]
 
 
 def pytest_collection_modifyitems(config, items):
