@@ -155,6 +155,27 @@ def load_thresholds(results: dict | None, project_dir: str | Path = ".") -> dict
     return values
 
 
+def check_registry(results: dict | None, project_dir: str | Path = ".") -> None:
+    """The segment models and their values are what the reviewed lock says: refuse a registry that differs from
+    segment_registry.lock.yml, and a dbt run that replaced the registry on the command line (its values never
+    reviewed), so neither reaches BI or the CRM."""
+    import yaml
+
+    from .registry import RegistryError, locked_registry
+
+    args = (results or {}).get("args") or {}
+    run_vars = args.get("vars") or {}
+    if isinstance(run_vars, str):
+        run_vars = yaml.safe_load(run_vars) or {}
+    if "segment_registry" in run_vars:
+        raise GateError("the dbt run replaced segment_registry with --vars: the segment models and their values are "
+                        "declared in dbt_project.yml and reviewed in segment_registry.lock.yml; build again without it")
+    try:
+        locked_registry(Path(args.get("project_dir") or project_dir))
+    except RegistryError as error:
+        raise GateError(str(error)) from None
+
+
 # --- metrics ----------------------------------------------------------------------------------------------------
 
 def _table_exists(con, qualified: str) -> bool:
@@ -288,6 +309,7 @@ def check_release(working_path: str | Path, command: str, run_results: str | Pat
     results = _run_results(run_results)
     invocation_id = ((results or {}).get("metadata") or {}).get("invocation_id")
     limits = load_thresholds(results, project_dir)
+    check_registry(results, project_dir)
     if not Path(working_path).exists():
         raise GateError(f"no working warehouse at {working_path}: run dbt build first")
     try:

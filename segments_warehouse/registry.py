@@ -5,11 +5,13 @@ dbt reads it through the macros of `macros/segments/registry.sql` (the long memb
 `segments validate` and `segments registry`, and checks every entry in full (`RegistryError` names the entry
 and what is wrong).
 
-The allowed values are locked. `segment_registry.lock.yml`, beside `dbt_project.yml`, is the reviewed copy of
-every model's entity, segment column and value sets: `segments validate` refuses to run (so nothing is published)
-while the registry and the lock differ, and `segments registry check` (run by the tests) lists every difference.
-So an edit that widens what a segment may hold shows in review as a change to the lock, and cannot reach BI or
-the CRM through a build alone. `segments registry lock` rewrites the lock after a deliberate change.
+The registry is locked. `segment_registry.lock.yml`, beside `dbt_project.yml`, is the reviewed copy of every
+model's entity, segment column, value sets, nullable columns, wide columns, missing values and CRM properties:
+`segments validate`, `publish` and `export` refuse to run while the registry and the lock differ (and publish and
+export refuse a dbt run that replaced the registry with `--vars`), and `segments registry check` (run by `make
+build` and the tests) lists every difference. So an edit that widens what a segment may hold, or what the CRM
+receives, shows in review as a change to the lock, and cannot reach BI or the CRM through a build alone.
+`segments registry lock` rewrites the lock after a deliberate change.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ WIDE_KINDS = ("attribute", "metric")
 MODEL_FIELDS = {"name", "mart", "entity_type", "segment_column", "columns"}
 COLUMN_FIELDS = {"values", "nullable", "wide", "type", "missing", "crm", "description"}
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+MISSING_TYPES = {"string": str, "boolean": bool, "int": int, "bigint": int, "double": (int, float)}
+RESERVED_WIDE = {"contact_id", "account_id", "as_of_date"}  # dim_contact_segments' own columns
+RESERVED_CRM = {"sw_segments_as_of"}  # the CRM feed's own column besides email and properties_hash
 
 
 class RegistryError(Exception):
@@ -106,6 +111,19 @@ def _column(where: str, name: Any, spec: Any, entity_type: str) -> Column:
         raise _fail(where, "an account model's wide column needs a missing value (for contacts without an account)")
     if spec.get("missing") is not None and (wide is None or entity_type != "account"):
         raise _fail(where, "missing applies only to an account model's wide columns")
+    if spec.get("crm") and type_ != "string":
+        raise _fail(where, f"a crm property is text: {name} is {type_}")
+    missing = spec.get("missing")
+    if missing is not None:
+        # YAML's true/false are bools, and Python's bools are ints: a boolean column takes only those
+        if isinstance(missing, bool) != (type_ == "boolean") or not isinstance(missing, MISSING_TYPES[type_]):
+            raise _fail(where, f"missing {missing!r} is not a {type_} value")
+        if values is not None and missing not in values:
+            raise _fail(where, f"missing {missing!r} is not one of the column's values")
+    if wide and name in RESERVED_WIDE:
+        raise _fail(where, f"{name} is a column dim_contact_segments has already: give the wide column another name")
+    if spec.get("crm") and f"sw_{name}" in RESERVED_CRM:
+        raise _fail(where, f"sw_{name} is a column the CRM feed has already")
     return Column(name, tuple(values) if values is not None else None, spec.get("nullable", False), wide, type_,
                   spec.get("missing"), spec.get("crm", False), spec.get("description"))
 
@@ -128,6 +146,8 @@ def parse_registry(entries: Any) -> tuple[SegmentModel, ...]:
         for field in ("name", "mart", "segment_column"):
             if not isinstance(entry[field], str) or not IDENTIFIER.match(entry[field]):
                 raise _fail(where, f"{field} {entry[field]!r} is not a lower-case identifier")
+        if not entry["mart"].startswith("seg_"):
+            raise _fail(where, f"mart {entry['mart']!r}: a segment mart is named seg_<model>")
         if entry["entity_type"] not in ENTITY_KEYS:
             raise _fail(where, f"entity_type {entry['entity_type']!r}: contact or account")
         if not isinstance(entry["columns"], dict) or not entry["columns"]:
@@ -146,6 +166,8 @@ def parse_registry(entries: Any) -> tuple[SegmentModel, ...]:
     repeated = sorted({name for name in wide if wide.count(name) > 1})
     if repeated:
         raise _fail("wide columns", f"{repeated[0]} is a wide column of two models: dim_contact_segments needs unique names")
+    if not any(column.crm for model in models for column in model.columns):
+        raise _fail("crm", "no column is crm: true; the CRM feed needs at least one property")
     return tuple(models)
 
 
@@ -175,7 +197,12 @@ def lock_content(models: tuple[SegmentModel, ...]) -> dict[str, dict[str, Any]]:
     return {
         model.mart: {"name": model.name, "entity_type": model.entity_type, "segment_column": model.segment_column,
                      "values": model.value_sets,
-                     "nullable": [column.name for column in model.columns if column.nullable]}
+                     "nullable": [column.name for column in model.columns if column.nullable],
+                     # what the wide table carries, and for whom a contact without an account gets what; what the
+                     # CRM receives, in the order its properties_hash reads them
+                     "wide": {column.name: column.type for column in model.columns if column.wide},
+                     "missing": {column.name: column.missing for column in model.columns if column.missing is not None},
+                     "crm": [f"sw_{column.name}" for column in model.columns if column.crm]}
         for model in models
     }
 
@@ -197,6 +224,9 @@ def lock_differences(models: tuple[SegmentModel, ...], lock: dict[str, dict[str,
     """What the registry says that the lock does not, one line each; empty when they agree."""
     current = lock_content(models)
     problems = [f"{mart}: in the lock, not in the registry" for mart in lock if mart not in current]
+    if not problems and [mart for mart in lock if mart in current] != [mart for mart in current if mart in lock]:
+        problems.append("the models are in another order than in the lock (the CRM feed's properties_hash follows "
+                        "it: every contact would be exported again)")
     for mart, entry in current.items():
         locked = lock.get(mart)
         if locked is None:
@@ -217,17 +247,19 @@ def lock_differences(models: tuple[SegmentModel, ...], lock: dict[str, dict[str,
                     f"adds {', '.join(added)}" if added else "", f"drops {', '.join(removed)}" if removed else "",
                 ) if part) or "reorders the values"
                 problems.append(f"{mart}.{column}: the registry {change}")
-        if sorted(locked.get("nullable") or []) != sorted(entry["nullable"]):
-            problems.append(f"{mart}: nullable columns {entry['nullable']} in the registry, {locked.get('nullable')} in the lock")
+        for field in ("nullable", "wide", "missing", "crm"):
+            if (locked.get(field) or type(entry[field])()) != entry[field]:
+                problems.append(f"{mart}: {field} is {entry[field]} in the registry, {locked.get(field)} in the lock")
     return problems
 
 
 def write_lock(models: tuple[SegmentModel, ...], project_dir: Path | str = ".") -> Path:
     path = Path(project_dir) / LOCK_FILE
     header = (
-        "# The reviewed allowed values of every segment model (segments_warehouse/registry.py). Written by\n"
-        "# `segments registry lock` from vars.segment_registry in dbt_project.yml; `segments validate` checks the\n"
-        "# marts against this file, and `segments registry check` fails while it and the registry differ.\n"
+        "# The reviewed copy of the segment registry (segments_warehouse/registry.py, docs/registry.md): every model's\n"
+        "# values, wide columns, missing values and CRM properties. Written by `segments registry lock` from\n"
+        "# vars.segment_registry in dbt_project.yml; segments validate, publish and export refuse to run, and\n"
+        "# `segments registry check` fails, while the registry and this file differ.\n"
     )
     body = yaml.safe_dump({"models": lock_content(models)}, sort_keys=False, default_flow_style=None, width=118)
     path.write_text(header + body, encoding="utf-8")

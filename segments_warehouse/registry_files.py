@@ -84,7 +84,6 @@ def reverse_etl_yaml(models: Models) -> dict[str, Any]:
          "description": "Hash of the segment properties (not the date); the change feed compares it with the last export.",
          "data_tests": ["not_null"]},
     ]
-    change_columns = [{key: value for key, value in column.items() if key != "data_tests"} for column in feed_columns]
     return {"version": 2, "models": [
         {"name": "rev_etl__crm_contacts",
          "description": (
@@ -100,7 +99,7 @@ def reverse_etl_yaml(models: Models) -> dict[str, Any]:
              "(or were never exported). A view over the feed and reverse_etl.sync_state, so it is empty right after "
              "an export. `segments export` reads it, writes the CRM import file, and only then records the rows as "
              "synced. Same columns as rev_etl__crm_contacts."),
-         "columns": change_columns},
+         "columns": feed_columns},
     ]}
 
 

@@ -81,8 +81,8 @@ class Facts:
     as_of_date: dt.date
     contacts: int  # contacts existing on as_of_date (int_contacts__as_of)
     accounts: int  # accounts existing on as_of_date (int_accounts__as_of)
+    models: tuple[SegmentModel, ...]  # the segment registry, checked against its lock
     extra: dict = field(default_factory=dict)
-    models: tuple[SegmentModel, ...] = ()  # the segment registry, checked against its lock
 
     def entities(self, model: SegmentModel) -> int:
         return self.accounts if model.entity_type == "account" else self.contacts
@@ -355,7 +355,7 @@ def build_suites(facts: Facts, raw_tables: dict[tuple[str, str], str]) -> list[S
     return suites
 
 
-def _facts(con: duckdb.DuckDBPyConnection) -> Facts:
+def _facts(con: duckdb.DuckDBPyConnection, models: tuple[SegmentModel, ...]) -> Facts:
     as_of = con.execute("select max(as_of_date) from marts.dim_contact_segments").fetchone()[0]
     contacts = con.execute("select count(*) from intermediate.int_contacts__as_of").fetchone()[0]
     accounts = con.execute("select count(*) from intermediate.int_accounts__as_of").fetchone()[0]
@@ -363,7 +363,7 @@ def _facts(con: duckdb.DuckDBPyConnection) -> Facts:
         "select count(distinct e.email) from intermediate.int_contacts__emails as e "
         "inner join intermediate.int_contacts__as_of as c on e.contact_id = c.contact_id"
     ).fetchone()[0]
-    return Facts(as_of, contacts, accounts, {"contacts_with_email": with_email})
+    return Facts(as_of, contacts, accounts, models, {"contacts_with_email": with_email})
 
 
 def _raw_tables(con: duckdb.DuckDBPyConnection, project_dir: Path) -> dict[tuple[str, str], str]:
@@ -419,12 +419,11 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
     con = duckdb.connect(str(path), read_only=True)
     try:
         try:
-            facts = _facts(con)
+            facts = _facts(con, models)
             raw_tables = _raw_tables(con, Path(project_dir))
         except duckdb.CatalogException as error:
             raise ValidationError(f"{path} has no built marts ({str(error).splitlines()[0]}): run dbt build first") from None
         facts.extra["raw_tables"] = len(raw_tables)
-        facts.models = models
         suites = build_suites(facts, raw_tables)
         frames = {suite.name: _dates_as_text(con.execute(suite.frame_sql).df()) for suite in suites}
     finally:

@@ -5,8 +5,6 @@
 {% macro sql_string_list(values) -%}
     {%- if values is string -%}{%- set values = [values] -%}{%- endif -%}
     {%- if values | length == 0 -%}
-        {#- at parse time dbt renders a test argument that calls a macro (segment_values) as empty: no SQL runs then -#}
-        {%- if not execute -%}{{ return("(null)") }}{%- endif -%}
         {{ exceptions.raise_compiler_error("sql_string_list needs at least one value") }}
     {%- endif -%}
     ({%- for value in values -%}

@@ -14,22 +14,19 @@ from click.testing import CliRunner
 from conftest import PROJECT_DIR
 
 from segments_warehouse.cli import main
+from segments_warehouse.gates import GateError, check_registry
 from segments_warehouse.registry import (
     LOCK_FILE,
     RegistryError,
-    crm_properties,
     load_registry,
     lock_differences,
     locked_registry,
     parse_registry,
     read_lock,
-    wide_columns,
     write_lock,
 )
 from segments_warehouse.registry_files import GENERATED
 from segments_warehouse.validate import ValidationError, validate
-
-SQL_TYPES = {"string": "varchar", "boolean": "boolean", "int": "integer", "bigint": "bigint", "double": "double precision"}  # noqa: E501
 
 
 def _entries() -> list[dict]:
@@ -109,6 +106,21 @@ BAD_REGISTRIES = {
     "wide name twice": (lambda e: e[1]["columns"].update({"logins_30d": {"wide": "metric"}}),
                         "logins_30d is a wide column of two models"),
     "no entries": (lambda e: e.clear(), "must be a non-empty list"),
+    "crm boolean": (lambda e: e[4]["columns"]["is_eu"].update(crm=True), "a crm property is text: is_eu is boolean"),
+    "missing of another type": (lambda e: e[6]["columns"]["company_segment"].update(missing=False),
+                                "missing False is not a string value"),
+    "missing number on a boolean": (lambda e: e[6]["columns"]["needs_dedicated_account_manager"].update(missing=0),
+                                    "missing 0 is not a boolean value"),
+    "missing outside the values": (lambda e: e[6]["columns"]["company_segment"].update(missing="tiny"),
+                                   "missing 'tiny' is not one of the column's values"),
+    "wide name of the table's own": (lambda e: e[0]["columns"].update({"as_of_date": {"wide": "metric"}}),
+                                     "as_of_date is a column dim_contact_segments has already"),
+    "crm name of the feed's own": (lambda e: e[0]["columns"].update(
+        {"segments_as_of": {"wide": "attribute", "crm": True}}), "sw_segments_as_of is a column the CRM feed has"),
+    "mart not seg_": (lambda e: e[0].update(mart="contacts"), "mart 'contacts': a segment mart is named seg_<model>"),
+    "no crm column": (lambda e: [spec.pop("crm", None) for entry in e for spec in entry["columns"].values()],
+                      "no column is crm: true"),
+    "description not text": (lambda e: e[0]["columns"]["logins_30d"].update(description=["x"]), "description must be text"),
     "entry lacks a field": (lambda e: e[2].pop("mart"), "entry 3 (psychographic): no mart"),
 }
 
@@ -154,9 +166,32 @@ def test_other_lock_differences_are_named(tmp_path):
 
     problems = lock_differences(parse_registry(_with(change)), read_lock(PROJECT_DIR))
     assert "seg_lifecycle: in the lock, not in the registry" in problems
+    # what the CRM receives is locked too, and the order its properties_hash reads them in
+    crm = lock_differences(parse_registry(_with(lambda e: e[3]["columns"]["gender"].update(crm=True))),
+                           read_lock(PROJECT_DIR))
+    assert crm == ["seg_demographic: crm is ['sw_age_band', 'sw_gender'] in the registry, ['sw_age_band'] in the lock"]
+    missing = lock_differences(parse_registry(_with(lambda e: e[6]["columns"]["company_segment"].update(missing="smb"))),
+                               read_lock(PROJECT_DIR))
+    assert missing == ["seg_firmographic: missing is {'company_segment': 'smb', 'needs_dedicated_account_manager': False} "
+                       "in the registry, {'company_segment': 'unknown', 'needs_dedicated_account_manager': False} in the lock"]
+    reordered = lock_differences(parse_registry(_with(lambda e: e.reverse())), read_lock(PROJECT_DIR))
+    assert reordered and reordered[0].startswith("the models are in another order than in the lock")
     assert "seg_geographic: segment_column is 'country_source' in the registry, 'region' in the lock" in problems
     assert "seg_technographic.device_mix: the registry reorders the values" in problems
-    assert any(p.startswith("seg_demographic: nullable columns ['gender', 'income_band']") for p in problems)
+    assert "seg_demographic: nullable is ['gender', 'income_band'] in the registry, ['gender'] in the lock" in problems
+
+
+def test_publish_and_export_refuse_an_unlocked_or_overridden_registry(tmp_path):
+    """The gates both commands run: a registry its lock does not match, or a dbt run that replaced it with --vars,
+    never reaches BI or the CRM."""
+    with pytest.raises(GateError, match="replaced segment_registry with --vars"):
+        check_registry({"args": {"vars": {"as_of_date": "2026-11-01", "segment_registry": []}}}, PROJECT_DIR)
+    with pytest.raises(GateError, match="replaced segment_registry with --vars"):
+        check_registry({"args": {"vars": "{segment_registry: []}"}}, PROJECT_DIR)
+    check_registry({"args": {"vars": {"as_of_date": "2026-11-01"}}}, PROJECT_DIR)  # the reviewed registry passes
+    project = _project_copy(tmp_path, _with(lambda e: e[0]["columns"]["behavioral_segment"]["values"].append("vip")))
+    with pytest.raises(GateError, match="the registry adds vip"):
+        check_registry({"args": {"project_dir": str(project)}}, PROJECT_DIR)
 
 
 def test_a_missing_or_broken_lock_says_how_to_make_it(tmp_path):
@@ -191,34 +226,6 @@ def test_the_accepted_values_tests_read_the_registry():
 def test_the_generated_yaml_is_up_to_date():
     result = CliRunner().invoke(main, ["registry", "sync", "--check", "--project-dir", str(PROJECT_DIR)])
     assert result.exit_code == 0, result.output
-
-
-def test_the_wide_table_contract_lists_the_registry_columns():
-    """dim_contact_segments is written from the registry (macro wide_segment_columns); its generated contract lists
-    the same columns, in the same order, with the registry's types."""
-    models = load_registry(PROJECT_DIR)
-    expected = [("contact_id", "varchar"), ("account_id", "varchar"),
-                *((column.name, SQL_TYPES[column.type]) for _, column in wide_columns(models)), ("as_of_date", "date")]
-    declared = _yaml_model("models/marts/core/_dim_contact_segments.yml", "dim_contact_segments")["columns"]
-    assert [(column["name"], column["data_type"]) for column in declared] == expected
-    company = next(column for column in declared if column["name"] == "company_segment")
-    assert company["data_tests"] == [
-        "not_null", {"accepted_values": {"arguments": {"values": "{{ segment_values('seg_firmographic', 'company_segment') }}"}}}]
-
-
-def test_the_crm_feed_contract_lists_the_registry_properties():
-    models = load_registry(PROJECT_DIR)
-    for name in ("rev_etl__crm_contacts", "rev_etl__crm_contacts_changes"):
-        declared = _yaml_model("models/marts/reverse_etl/_reverse_etl__models.yml", name)["columns"]
-        assert [column["name"] for column in declared] == [
-            "email", *crm_properties(models), "sw_segments_as_of", "properties_hash"]
-
-
-def test_the_dashboard_exposure_depends_on_every_segment_mart():
-    exposures = yaml.safe_load((PROJECT_DIR / "models" / "marts" / "_segment_exposures.yml").read_text())["exposures"]
-    dashboard = next(e for e in exposures if e["name"] == "segment_performance_dashboard")
-    marts = [f"ref('{model.mart}')" for model in load_registry(PROJECT_DIR)]
-    assert [ref for ref in dashboard["depends_on"] if ref.startswith("ref('seg_")] == marts
 
 
 def test_a_registry_change_is_caught_until_synced(tmp_path):

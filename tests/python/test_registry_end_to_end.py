@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from conftest import BIN_DIR, PROJECT_DIR
 
 from segments_warehouse.cli import main
+from segments_warehouse.registry import crm_properties, load_registry, wide_columns
 from segments_warehouse.validate import validate
 
 ENGAGEMENT_SQL = """\
@@ -94,7 +95,7 @@ def extended_project(tmp_path_factory):
 
 
 def test_the_new_model_is_in_every_consumer(extended_project):
-    _, warehouse, _ = extended_project
+    project, warehouse, _ = extended_project
     with duckdb.connect(str(warehouse), read_only=True) as con:
         mart = dict(con.execute("select contact_id, engagement_segment from marts.seg_engagement").fetchall())
         assert set(mart.values()) <= {"engaged", "light", "quiet"} and len(mart) > 0
@@ -103,9 +104,15 @@ def test_the_new_model_is_in_every_consumer(extended_project):
         assert membership == mart
         wide = dict(con.execute("select contact_id, engagement_segment from marts.dim_contact_segments").fetchall())
         assert wide == mart
-        # the wide column sits after the other models' attributes, before the metrics
+        # the dbt macros and the Python registry agree on the wide table's and the CRM feed's columns: the new
+        # column after the other models' attributes, before the metrics; its property after the others
+        models = load_registry(project)
         columns = [row[0] for row in con.execute("describe marts.dim_contact_segments").fetchall()]
+        assert columns == ["contact_id", "account_id", *(column.name for _, column in wide_columns(models)), "as_of_date"]
         assert columns.index("engagement_segment") == columns.index("renewal_window") + 1
+        properties = [row[0] for row in con.execute("describe reverse_etl.rev_etl__crm_contacts").fetchall()]
+        assert properties == ["email", *crm_properties(models), "sw_segments_as_of", "properties_hash"]
+        assert properties[-3] == "sw_engagement_segment"
         feed = con.execute("select count(*), count(sw_engagement_segment) from reverse_etl.rev_etl__crm_contacts").fetchone()
         assert feed[0] > 0 and feed[0] == feed[1]
         summary = dict(con.execute("select segment, entities from marts.agg_segment_summary "

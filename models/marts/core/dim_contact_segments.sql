@@ -10,7 +10,7 @@
 {%- set typed = [] %}
 {%- for column in columns %}
     {%- if column.model not in joined_models %}{% do joined_models.append(column.model) %}{% endif %}
-    {%- set qualified = column.model.name ~ '.' ~ column.name %}
+    {%- set qualified = column.model.mart ~ '.' ~ column.name %}
     {%- if column.model.entity_type == 'account' %}
         {%- do selected.append('coalesce(' ~ qualified ~ ', ' ~ registry_literal(column.missing) ~ ') as ' ~ column.name) %}
     {%- else %}
@@ -21,9 +21,9 @@
 {%- set joins = [] %}
 {%- for model in joined_models %}
     {%- if model.entity_type == 'account' %}
-        {%- do joins.append('left join ' ~ model.name ~ ' on contacts.account_id = ' ~ model.name ~ '.account_id') %}
+        {%- do joins.append('left join ' ~ model.mart ~ ' on contacts.account_id = ' ~ model.mart ~ '.account_id') %}
     {%- else %}
-        {%- do joins.append('inner join ' ~ model.name ~ ' on contacts.contact_id = ' ~ model.name ~ '.contact_id') %}
+        {%- do joins.append('inner join ' ~ model.mart ~ ' on contacts.contact_id = ' ~ model.mart ~ '.contact_id') %}
     {%- endif %}
 {%- endfor %}
 
@@ -35,7 +35,7 @@ contacts as (
 
 ),
 {% for model in joined_models %}
-    {{ model.name }} as (select * from {{ ref(model.mart) }}),
+    {{ model.mart }} as (select * from {{ ref(model.mart) }}),
 {% endfor %}
 joined as (
 
