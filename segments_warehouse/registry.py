@@ -105,15 +105,15 @@ def _column(where: str, name: Any, spec: Any, entity_type: str) -> Column:
     for flag in ("nullable", "crm"):
         if not isinstance(spec.get(flag, False), bool):
             raise _fail(where, f"{flag} must be true or false")
-    if spec.get("crm") and wide != "attribute":
+    crm, missing = spec.get("crm", False), spec.get("missing")
+    if crm and wide != "attribute":
         raise _fail(where, "a crm property must be a wide attribute (wide: attribute)")
-    if wide and entity_type == "account" and spec.get("missing") is None:
+    if wide and entity_type == "account" and missing is None:
         raise _fail(where, "an account model's wide column needs a missing value (for contacts without an account)")
-    if spec.get("missing") is not None and (wide is None or entity_type != "account"):
+    if missing is not None and (wide is None or entity_type != "account"):
         raise _fail(where, "missing applies only to an account model's wide columns")
-    if spec.get("crm") and type_ != "string":
+    if crm and type_ != "string":
         raise _fail(where, f"a crm property is text: {name} is {type_}")
-    missing = spec.get("missing")
     if missing is not None:
         # YAML's true/false are bools, and Python's bools are ints: a boolean column takes only those
         if isinstance(missing, bool) != (type_ == "boolean") or not isinstance(missing, MISSING_TYPES[type_]):
@@ -122,10 +122,10 @@ def _column(where: str, name: Any, spec: Any, entity_type: str) -> Column:
             raise _fail(where, f"missing {missing!r} is not one of the column's values")
     if wide and name in RESERVED_WIDE:
         raise _fail(where, f"{name} is a column dim_contact_segments has already: give the wide column another name")
-    if spec.get("crm") and f"sw_{name}" in RESERVED_CRM:
+    if crm and f"sw_{name}" in RESERVED_CRM:
         raise _fail(where, f"sw_{name} is a column the CRM feed has already")
     return Column(name, tuple(values) if values is not None else None, spec.get("nullable", False), wide, type_,
-                  spec.get("missing"), spec.get("crm", False), spec.get("description"))
+                  missing, crm, spec.get("description"))
 
 
 def parse_registry(entries: Any) -> tuple[SegmentModel, ...]:

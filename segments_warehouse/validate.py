@@ -340,7 +340,7 @@ def build_suites(facts: Facts, raw_tables: dict[tuple[str, str], str]) -> list[S
         Suite("dim_contact_segments", "select * from marts.dim_contact_segments", _dim),
         Suite("fct_segment_membership", "select * from marts.fct_segment_membership", _membership),
         Suite("agg_segment_summary", "select * from marts.agg_segment_summary", _summary),
-        Suite("agg_segment_summary__totals", summary_totals_sql(facts, facts.models), _summary_totals,
+        Suite("agg_segment_summary__totals", summary_totals_sql(facts), _summary_totals,
               "shares sum to 1 and entities to the entity count, per segmentation model"),
         Suite("rev_etl__crm_contacts", "select * from reverse_etl.rev_etl__crm_contacts", _rev_etl),
         Suite("cross_mart__agreement", agreement_sql(facts.models), _agreement,

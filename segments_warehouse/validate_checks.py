@@ -86,9 +86,8 @@ def history_sql(facts: Any) -> str:
     )
 
 
-def summary_totals_sql(facts: Any, models: Models) -> str:
-    cases = " ".join(f"when '{model.name}' then {facts.accounts if model.entity_type == 'account' else facts.contacts}"
-                     for model in models)
+def summary_totals_sql(facts: Any) -> str:
+    cases = " ".join(f"when '{model.name}' then {facts.entities(model)}" for model in facts.models)
     return (
         "select segment_model, sum(share_of_total) as share_sum, sum(entities) as entities, "
         f"sum(entities) = case segment_model {cases} end as entities_match "
