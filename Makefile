@@ -87,7 +87,7 @@ test-spark: install-spark ## Build on DuckDB and on local Spark, all tests green
 
 # The event adapters' chain only (Segment, RudderStack, Snowplow with their CRM and billing partners): models on
 # Spark, every relation compared with DuckDB's, data tests on DuckDB (~10 min on 2 cores). SPARK_TEST_ADAPTERS
-# picks combinations by name (CI runs hubspot_segment alone: .ci/run).
+# picks combinations by name (e.g. SPARK_TEST_ADAPTERS=hubspot_segment, about 4 min). Not in CI: .ci/run says why.
 test-spark-events: install-spark ## The three event adapters on local Spark: every relation they build identical
 	SPARK_TEST_GENERIC=0 ADAPTER_TEST_SELECT="+seg_behavioral +seg_technographic" ADAPTER_TEST_DATA_TESTS=0 \
 		BIN=$(BIN) scripts/test_spark.sh
