@@ -55,8 +55,9 @@ generate: install ## Generate demo raw data into the DuckDB file
 
 build: install ## dbt build (seeds, models, unit and data tests) on the current raw data
 	@mkdir -p "$(dir $(SEGMENTS_DUCKDB_PATH))"
-	@# the segment registry in full (dbt checks only what its SQL needs), its lock and the YAML it generates
-	@$(BIN)/segments registry check && $(BIN)/segments registry sync --check
+	@# the custom segments' generated models, the segment registry in full (dbt checks only what its SQL needs),
+	@# its lock and the YAML it generates
+	@$(BIN)/segments custom compile --check && $(BIN)/segments registry check && $(BIN)/segments registry sync --check
 	SEGMENTS_AS_OF_DATE=$(AS_OF) $(BIN)/dbt build --vars '$(DBT_VARS)'
 
 BENCH_CONTACTS ?= 10000,100000

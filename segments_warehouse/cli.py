@@ -11,6 +11,7 @@
     segments compare --spark                                            every mart: DuckDB vs Spark, row by row
     segments export --to DIR --format hubspot                           changed segments as a CRM import file
     segments registry show | check | lock | sync                        the segment models, their locked values, their YAML
+    segments custom compile [--check] | traits                          custom segments (segments/*.yml) to dbt models
 """
 
 from __future__ import annotations
@@ -627,6 +628,62 @@ def registry_sync_command(project_dir, check) -> None:
     for path in written:
         console.print(f"wrote {path}")
     console.print(f"{len(written)} file(s) written; the others were up to date.")
+
+
+@main.group("custom", cls=_Commands)
+def custom_group() -> None:
+    """Custom segments declared in segments/*.yml, compiled to dbt models (docs/custom_segments.md)."""
+
+
+@custom_group.command("compile")
+@_project_dir_option
+@click.option("--check", is_flag=True, help="Change nothing: exit 1 when a generated file is missing or out of date.")
+def custom_compile_command(project_dir, check) -> None:
+    """Check every definition and write its model, its YAML and the registry entries (run by `make build`)."""
+    from .custom import CustomSegmentError, compile_files
+    from .registry import RegistryError
+
+    try:
+        paths = compile_files(project_dir, check=check)
+    except (CustomSegmentError, RegistryError) as error:
+        _fail(error)
+    if check:
+        for path in paths:
+            console.print(f"[red]out of date:[/red] {path}")
+        if paths:
+            console.print("Run `segments custom compile` and commit the files it writes.")
+            sys.exit(1)
+        console.print("[green]The generated custom segment models are up to date[/green] with segments/*.yml.")
+        return
+    for path in paths:
+        console.print(f"wrote {path}")
+    console.print(f"{len(paths)} file(s) written; the others were up to date.")
+
+
+@custom_group.command("traits")
+@_project_dir_option
+@click.option("--entity", type=click.Choice(["contact", "account"]), default="contact", show_default=True)
+def custom_traits_command(project_dir, entity) -> None:
+    """The traits a custom segment of contacts (or accounts) may compare, with their types and operators."""
+    from .custom import load_catalog
+    from .custom.definitions import OPERATORS
+    from .registry import RegistryError
+
+    try:
+        catalog = load_catalog(project_dir)
+    except RegistryError as error:
+        _fail(error)
+    table = Table(title=f"Traits of {entity} segments")
+    for heading in ("trait", "also written", "type", "operators"):
+        table.add_column(heading, overflow="fold")
+    for name, traits in sorted(catalog.traits[entity].items()):
+        if "." in name and not name.startswith("account."):
+            continue
+        for trait in traits:
+            qualified = trait.label if trait.label != name else ""
+            table.add_row(name + (" (ambiguous)" if len(traits) > 1 else ""), qualified, trait.kind,
+                          ", ".join(OPERATORS[trait.kind]))
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 if __name__ == "__main__":

@@ -177,7 +177,20 @@ def load_registry(project_dir: Path | str = ".") -> tuple[SegmentModel, ...]:
         project = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise RegistryError(f"cannot read {path}: {error.strerror}") from None
-    return parse_registry((project.get("vars") or {}).get("segment_registry"))
+    entries = (project.get("vars") or {}).get("segment_registry")
+    return parse_registry(entries + custom_entries(project_dir) if isinstance(entries, list) else entries)
+
+
+def custom_entries(project_dir: Path | str = ".") -> list[dict[str, Any]]:
+    """The custom segments' registry entries (segments/*.yml, docs/custom_segments.md), after the built-in ones;
+    a definition's problem is a RegistryError naming its file, segment and condition."""
+    from .custom import CustomSegmentError, load_definitions
+    from .custom.registry_entries import entry
+
+    try:
+        return [entry(segment_set) for segment_set in load_definitions(project_dir)]
+    except CustomSegmentError as error:
+        raise RegistryError(f"custom segments: {error}") from None
 
 
 def wide_columns(models: tuple[SegmentModel, ...]) -> list[tuple[SegmentModel, Column]]:

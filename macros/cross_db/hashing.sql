@@ -23,3 +23,23 @@
 {% macro default__bit_xor_agg(expression) -%}
     bit_xor({{ expression }})
 {%- endmacro %}
+
+{#-
+    A deterministic bucket 0..9999 of a text expression, the same on every engine: the first 8 hex digits of its
+    MD5 as an integer, modulo 10000 (a custom segment set's holdout, docs/custom_segments.md).
+-#}
+{% macro holdout_bucket(text) -%}
+    {{ return(adapter.dispatch('holdout_bucket', 'segments')(text)) }}
+{%- endmacro %}
+
+{% macro default__holdout_bucket(text) -%}
+    (cast(('x' || lpad(substr(md5({{ text }}), 1, 8), 16, '0')) as bit(64))::bigint % 10000)
+{%- endmacro %}
+
+{% macro duckdb__holdout_bucket(text) -%}
+    (cast(('0x' || substr(md5({{ text }}), 1, 8)) as bigint) % 10000)
+{%- endmacro %}
+
+{% macro spark__holdout_bucket(text) -%}
+    (cast(conv(substr(md5({{ text }}), 1, 8), 16, 10) as bigint) % 10000)
+{%- endmacro %}

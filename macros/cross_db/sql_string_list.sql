@@ -8,11 +8,23 @@
         {{ exceptions.raise_compiler_error("sql_string_list needs at least one value") }}
     {%- endif -%}
     ({%- for value in values -%}
-        '{{ value | string | replace("'", "''") }}'{{ ", " if not loop.last }}
+        {{ sql_string(value) }}{{ ", " if not loop.last }}
     {%- endfor -%})
 {%- endmacro %}
 
-{#- One string var value as a quoted SQL literal, quotes doubled. -#}
+{#-
+    One text value as a quoted SQL literal: the one quoting path of var values and of the custom segments'
+    values (docs/custom_segments.md). Standard SQL doubles the quotes; Spark reads a backslash as an escape and
+    two adjacent literals as one ('it''s' is "its" there), so on Spark backslashes and quotes are escaped.
+-#}
 {% macro sql_string(value) -%}
+    {{ return(adapter.dispatch('sql_string', 'segments')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
     '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__sql_string(value) -%}
+    '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
 {%- endmacro %}

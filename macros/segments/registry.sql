@@ -4,11 +4,14 @@
     for segments validate and segments registry, and checks it in full (tests/python/test_registry.py).
 -#}
 
-{#- Every registry entry, in registry order, with its key (contact_id or account_id) added. -#}
+{#-
+    Every registry entry, in registry order, with its key (contact_id or account_id) added: vars.segment_registry,
+    then the custom segments' entries (macro custom_segment_registry, generated from segments/*.yml).
+-#}
 {% macro segment_models() -%}
     {%- set keys = {'contact': 'contact_id', 'account': 'account_id'} -%}
     {%- set models = [] -%}
-    {%- for entry in var('segment_registry') -%}
+    {%- for entry in var('segment_registry') + custom_segment_registry() -%}
         {%- for field in ['name', 'mart', 'entity_type', 'segment_column', 'columns'] if entry[field] is not defined -%}
             {{ exceptions.raise_compiler_error("segment_registry: entry " ~ loop.index ~ " (" ~ entry.get('name', '?') ~ ") has no " ~ field ~ " (dbt_project.yml, docs/registry.md)") }}
         {%- endfor -%}

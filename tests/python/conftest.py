@@ -27,7 +27,7 @@ AS_OF = dt.date(2026, 11, 1)
 # The test files that run no dbt build (the generator, the vocabularies, the manifest's structure, the user-agent
 # rules compiled by dbt, the Spark loader, the segment registry): `make test-fast` runs them alone, in about a minute. Every other test
 # is marked slow: it builds a warehouse end to end.
-FAST_MODULES = {"test_generate", "test_vocab", "test_structure", "test_user_agent_rules", "test_load_spark",
+FAST_MODULES = {"test_generate", "test_custom_segments", "test_vocab", "test_structure", "test_user_agent_rules", "test_load_spark",
                 "test_registry"}
 
 

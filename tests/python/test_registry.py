@@ -14,10 +14,14 @@ from click.testing import CliRunner
 from conftest import PROJECT_DIR
 
 from segments_warehouse.cli import main
+from segments_warehouse.custom.catalog import MARTS_YAML
+from segments_warehouse.custom.definitions import SEGMENTS_DIR
+from segments_warehouse.custom.files import MODELS_YAML
 from segments_warehouse.gates import GateError, check_registry
 from segments_warehouse.registry import (
     LOCK_FILE,
     RegistryError,
+    custom_entries,
     load_registry,
     lock_differences,
     locked_registry,
@@ -33,6 +37,11 @@ def _entries() -> list[dict]:
     return copy.deepcopy(yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["segment_registry"])
 
 
+def _with_custom(entries: list[dict]):
+    """The built-in entries given, then the project's custom segments (segments/*.yml), as the lock has them."""
+    return parse_registry(entries + custom_entries(PROJECT_DIR))
+
+
 def _project_copy(tmp_path, entries: list[dict] | None = None):
     """dbt_project.yml and the lock in tmp_path, the registry replaced by entries when given."""
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
@@ -40,9 +49,10 @@ def _project_copy(tmp_path, entries: list[dict] | None = None):
         project["vars"]["segment_registry"] = entries
     (tmp_path / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
     shutil.copy(PROJECT_DIR / LOCK_FILE, tmp_path / LOCK_FILE)
-    for path in GENERATED:
+    for path in [*GENERATED, MARTS_YAML]:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_DIR / path, tmp_path / path)
+    shutil.copytree(PROJECT_DIR / SEGMENTS_DIR, tmp_path / SEGMENTS_DIR)  # the custom segments
     return tmp_path
 
 
@@ -55,12 +65,12 @@ def test_the_registry_agrees_with_its_lock():
     assert [model.mart for model in models] == list(lock)
     result = CliRunner().invoke(main, ["registry", "check", "--project-dir", str(PROJECT_DIR)])
     assert result.exit_code == 0, result.output
-    assert "agree (9 models)" in result.output
+    assert f"agree ({len(models)} models)" in result.output
 
 
 def test_the_nine_built_in_models_in_order():
     models = load_registry(PROJECT_DIR)
-    assert [(m.name, m.entity_type, m.key, m.segment_column) for m in models] == [
+    assert [(m.name, m.entity_type, m.key, m.segment_column) for m in models][:9] == [
         ("behavioral", "contact", "contact_id", "behavioral_segment"),
         ("value_based", "contact", "contact_id", "rfm_segment"),
         ("psychographic", "contact", "contact_id", "nps_category"),
@@ -164,17 +174,17 @@ def test_other_lock_differences_are_named(tmp_path):
         entries[5]["columns"]["device_mix"]["values"].reverse()
         entries.pop()  # lifecycle
 
-    problems = lock_differences(parse_registry(_with(change)), read_lock(PROJECT_DIR))
+    problems = lock_differences(_with_custom(_with(change)), read_lock(PROJECT_DIR))
     assert "seg_lifecycle: in the lock, not in the registry" in problems
     # what the CRM receives is locked too, and the order its properties_hash reads them in
-    crm = lock_differences(parse_registry(_with(lambda e: e[3]["columns"]["gender"].update(crm=True))),
+    crm = lock_differences(_with_custom(_with(lambda e: e[3]["columns"]["gender"].update(crm=True))),
                            read_lock(PROJECT_DIR))
     assert crm == ["seg_demographic: crm is ['sw_age_band', 'sw_gender'] in the registry, ['sw_age_band'] in the lock"]
-    missing = lock_differences(parse_registry(_with(lambda e: e[6]["columns"]["company_segment"].update(missing="smb"))),
+    missing = lock_differences(_with_custom(_with(lambda e: e[6]["columns"]["company_segment"].update(missing="smb"))),
                                read_lock(PROJECT_DIR))
     assert missing == ["seg_firmographic: missing is {'company_segment': 'smb', 'needs_dedicated_account_manager': False} "
                        "in the registry, {'company_segment': 'unknown', 'needs_dedicated_account_manager': False} in the lock"]
-    reordered = lock_differences(parse_registry(_with(lambda e: e.reverse())), read_lock(PROJECT_DIR))
+    reordered = lock_differences(_with_custom(_with(lambda e: e.reverse())), read_lock(PROJECT_DIR))
     assert reordered and reordered[0].startswith("the models are in another order than in the lock")
     assert "seg_geographic: segment_column is 'country_source' in the registry, 'region' in the lock" in problems
     assert "seg_technographic.device_mix: the registry reorders the values" in problems
@@ -210,7 +220,7 @@ def test_the_accepted_values_tests_read_the_registry():
     """No segment value list is written by hand in the marts' YAML: each test of a registry value set calls
     segment_values for its own mart and column, and every registry value set has such a test."""
     tested = set()
-    for path in (PROJECT_DIR / "models" / "marts" / "segments").glob("*.yml"):
+    for path in [*(PROJECT_DIR / "models" / "marts" / "segments").glob("*.yml"), PROJECT_DIR / MODELS_YAML]:
         for model in yaml.safe_load(path.read_text()).get("models", []):
             for column in model.get("columns", []):
                 for test in column.get("data_tests", []) or []:
@@ -249,5 +259,5 @@ def test_a_registry_change_is_caught_until_synced(tmp_path):
 def test_registry_show_lists_every_model():
     result = CliRunner().invoke(main, ["registry", "show", "--project-dir", str(PROJECT_DIR)])
     assert result.exit_code == 0, result.output
-    for name in ("seg_behavioral", "seg_firmographic", "sw_renewal_window", "never_active, power_user"):
+    for name in ("seg_behavioral", "seg_firmographic", "sw_renewal_window", "never_active", "outreach_priority"):
         assert name in result.output

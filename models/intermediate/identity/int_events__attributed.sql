@@ -36,6 +36,7 @@ events as (
         cast('track' as {{ dbt.type_string() }}) as event_type,
         event_name,
         feature,
+        cast(null as {{ dbt.type_string() }}) as page_path,
         user_id,
         anonymous_id,
         occurred_at,
@@ -52,6 +53,7 @@ events as (
         cast('page' as {{ dbt.type_string() }}) as event_type,
         cast('page_viewed' as {{ dbt.type_string() }}) as event_name,
         cast(null as {{ dbt.type_string() }}) as feature,
+        page_path,
         user_id,
         anonymous_id,
         occurred_at,
@@ -70,6 +72,7 @@ attributed as (
         events.event_type,
         events.event_name,
         events.feature,
+        events.page_path,
         coalesce(events.user_id, anonymous_to_users.user_id) as resolved_user_id,
         users_to_contacts.contact_id,
         case

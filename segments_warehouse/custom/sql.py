@@ -1,0 +1,315 @@
+"""Condition trees compiled to the body of a dbt model (SQL with the project's dispatched macros, so the same file
+runs on DuckDB, Postgres and Spark). docs/custom_segments.md is the specification.
+
+The model's CTEs: the population (the entities existing on as_of_date), the event measures (one pass over the
+shared per-contact, per-day pre-aggregate int_contacts__custom_event_days), the did-X-not-Y checks (one join of
+that pre-aggregate with each contact's first X), the entities with every value a condition reads (traits,
+memberships, measures), the percentile ranks, and the conditions, one boolean column each.
+
+Quoting: names are checked identifiers; numbers are written from checked Python numbers; every text value goes
+through `literal`, which writes a call of the dispatched macro sql_string with the value as an ASCII-only Jinja
+string, so no user text reaches the SQL (or the Jinja) unquoted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, Trait
+from .definitions import (
+    Combine,
+    Condition,
+    DidNot,
+    EventSelection,
+    EventTest,
+    Membership,
+    Negate,
+    Percentile,
+    SegmentSet,
+    TraitTest,
+    Window,
+)
+
+KEYS = {"contact": "contact_id", "account": "account_id"}
+POPULATIONS = {"contact": "int_contacts__as_of", "account": "int_accounts__as_of"}
+EVENT_DAYS = "int_contacts__custom_event_days"
+INDENT = "    "
+
+
+def jinja_string(text: str) -> str:
+    """`text` as a double-quoted Jinja string literal made of printable ASCII letters, digits and a few safe
+    signs only: everything else (quotes, backslashes, braces, %, #, newlines, unicode) is a \\x, \\u or \\U
+    escape, which Jinja decodes back to the same text."""
+    out = []
+    for char in text:
+        if char.isascii() and (char.isalnum() or char in " _-.,:/@+=()[]<>!?*&^~|`$;"):
+            out.append(char)
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+def literal(value: Any, kind: str = "text") -> str:
+    """One value as SQL: the only path by which a definition's values reach the generated model."""
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"not a number: {value!r}")
+        return repr(value) if isinstance(value, int) else repr(float(value))
+    if kind == "boolean":
+        return "true" if value is True else "false"
+    if kind in ("date", "timestamp"):
+        if not isinstance(value, dt.date):
+            raise TypeError(f"not a date: {value!r}")
+        return f"cast({{{{ sql_string({jinja_string(value.isoformat())}) }}}} as {kind})"
+    if not isinstance(value, str):
+        raise TypeError(f"not text: {value!r}")
+    return f"{{{{ sql_string({jinja_string(value)}) }}}}"
+
+
+def _list(values, kind: str) -> str:
+    return "(" + ", ".join(literal(value, kind) for value in values) + ")"
+
+
+def _compare(expression: str, op: str, value: Any, kind: str) -> str:
+    if op == "is null":
+        return f"{expression} is null"
+    if op == "is not null":
+        return f"{expression} is not null"
+    if op in ("in", "not in"):
+        return f"{expression} {op} {_list(value, kind)}"
+    if op == "between":
+        return f"{expression} between {literal(value[0], kind)} and {literal(value[1], kind)}"
+    if op == "contains":
+        return f"{{{{ dbt.position(sql_string({jinja_string(value)}), '{expression}') }}}} > 0"
+    if op == "starts with":
+        return f"substr({expression}, 1, {len(value)}) = {literal(value)}"
+    return f"{expression} {'<>' if op == '!=' else op} {literal(value, kind)}"
+
+
+@dataclass
+class _Model:
+    """What one model's conditions need, collected while they are compiled."""
+
+    entity: str
+    catalog: Catalog
+    joins: dict[str, str] = field(default_factory=dict)  # alias -> join clause
+    values: dict[str, str] = field(default_factory=dict)  # entities column -> expression
+    measures: dict[str, str] = field(default_factory=dict)  # event_measures column -> aggregate
+    checks: dict[str, str] = field(default_factory=dict)  # did_checks column -> aggregate
+    ranks: dict[str, str] = field(default_factory=dict)  # ranked column -> window expression
+    needs_account: bool = False
+
+    @property
+    def key(self) -> str:
+        return KEYS[self.entity]
+
+    def _named(self, columns: dict[str, str], prefix: str, expression: str) -> str:
+        for name, existing in columns.items():
+            if existing == expression:
+                return name
+        name = f"{prefix}_{len(columns)}"
+        columns[name] = expression
+        return name
+
+    # values read from marts
+    def _join(self, mart: str, via_account: bool, missing: Any = None) -> str:
+        alias = ("account_" if via_account else "") + mart
+        on = "population.account_id" if via_account else f"population.{self.key}"
+        key = "account_id" if via_account else self.key
+        self.needs_account = self.needs_account or via_account
+        self.joins.setdefault(alias, f"left join {{{{ ref('{mart}') }}}} as {alias}\n{INDENT}on {on} = {alias}.{key}")
+        return alias
+
+    def trait(self, trait: Trait) -> str:
+        alias = self._join(trait.model.mart, trait.via_account)
+        return self._named(self.values, "trait", f"{alias}.{trait.column}")
+
+    def membership(self, condition: Membership) -> str:
+        model = self.catalog.model(condition.model)
+        via_account = model.entity_type == "account" and self.entity == "contact"
+        alias = self._join(model.mart, via_account)
+        expression = f"{alias}.{condition.column}"
+        if via_account:
+            missing = next(column.missing for column in model.columns if column.name == condition.column)
+            expression = f"coalesce({expression}, {literal(missing)})" if missing is not None else expression
+        return self._named(self.values, "segment", expression)
+
+    # events
+    def _where(self, selection: EventSelection, window: Window | None = None) -> str:
+        parts = [f"event_days.event_name in {_list(selection.events, 'text')}"]
+        parts += [f"event_days.{prop} in {_list(values, 'text')}" for prop, values in selection.where]
+        window = selection.window if window is None else window
+        if window.last_days is not None:
+            parts.append(f"event_days.activity_date >= {{{{ window_start({window.last_days}) }}}}")
+        elif window.days_ago is not None:
+            near, far = window.days_ago
+            parts.append(f"event_days.activity_date between {{{{ dbt.dateadd('day', {-far}, as_of_date()) }}}} "
+                         f"and {{{{ dbt.dateadd('day', {-near}, as_of_date()) }}}}")
+        elif window.since is not None:
+            parts.append(f"event_days.activity_date >= {literal(window.since, 'date')}")
+        return " and ".join(parts)
+
+    def event(self, test: EventTest) -> str:
+        where = self._where(test.selection)
+        if test.measure == "count":
+            name = self._named(self.measures, "measure", f"sum(case when {where} then event_days.events else 0 end)")
+            return self._named(self.values, "event", f"coalesce(event_measures.{name}, 0)")
+        if test.measure == "distinct":
+            name = self._named(self.measures, "measure", f"count(distinct case when {where} then event_days.{test.of} end)")
+            return self._named(self.values, "event", f"coalesce(event_measures.{name}, 0)")
+        aggregate = "min" if test.measure == "days_since_first" else "max"
+        name = self._named(self.measures, "measure", f"{aggregate}(case when {where} then event_days.activity_date end)")
+        return self._named(self.values, "event", f"{{{{ days_since('event_measures.{name}') }}}}")
+
+    def did_not(self, condition: DidNot) -> str:
+        first = self._named(self.measures, "measure",
+                            f"min(case when {self._where(condition.did)} then event_days.first_event_at end)")
+        x = f"event_measures.{first}"
+        day = "event_days.activity_date"
+        if condition.within_days is None:
+            after = f"({day} > cast({x} as date) or ({day} = cast({x} as date) and event_days.last_event_at >= {x}))"
+        else:
+            end = f"{{{{ dbt.dateadd('day', {condition.within_days}, '{x}') }}}}"
+            after = (f"({day} >= cast({x} as date) and {day} <= cast({end} as date)"
+                     f" and ({day} > cast({x} as date) or event_days.last_event_at >= {x})"
+                     f" and ({day} < cast({end} as date) or event_days.first_event_at <= {end}))")
+        then_not = self._where(condition.then_not, Window())
+        check = self._named(self.checks, "check", f"max(case when {then_not} and {after} then 1 else 0 end)")
+        return self._named(self.values, "did", f"({x} is not null and coalesce(did_checks.{check}, 0) = 0)")
+
+    def percentile(self, condition: Percentile) -> str:
+        value = self.trait(condition.trait)
+        partition = f"partition by {self.trait(condition.within)} " if condition.within else ""
+        order = "desc" if condition.direction == "top" else "asc"
+        beyond = self._named(self.ranks, "rank", f"rank() over ({partition}order by {value} {order} nulls last) - 1")
+        count = self._named(self.ranks, "rank", f"count({value}) over ({partition.strip()})")
+        return f"({value} is not null and {beyond} * 100 < {literal(condition.percent, 'number')} * {count})"
+
+    # the tree
+    def condition(self, condition: Condition) -> str:
+        if isinstance(condition, Combine):
+            joiner = " and " if condition.kind == "all" else " or "
+            return "(" + joiner.join(self.condition(item) for item in condition.items) + ")"
+        if isinstance(condition, Negate):
+            return f"(not {self.condition(condition.item)})"
+        if isinstance(condition, TraitTest):
+            expression = _compare(self.trait(condition.trait), condition.op, condition.value, condition.trait.kind)
+        elif isinstance(condition, EventTest):
+            expression = _compare(self.event(condition), condition.op, condition.value, "number")
+        elif isinstance(condition, DidNot):
+            expression = self.did_not(condition)
+        elif isinstance(condition, Percentile):
+            expression = self.percentile(condition)
+        else:
+            expression = f"{self.membership(condition)} in {_list(condition.values, 'text')}"
+        return f"coalesce({expression}, false)"
+
+    # the model
+    def ctes(self, conditions: dict[str, str]) -> list[tuple[str, str]]:
+        population_columns = [self.key] + (["account_id"] if self.needs_account else [])
+        ctes = [("population", "select\n" + ",\n".join(INDENT + column for column in population_columns) + "\n"
+                               f"from {{{{ ref('{POPULATIONS[self.entity]}') }}}}")]
+        joins = list(self.joins.values())
+        if self.measures:
+            ctes.append(("event_days", f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"))
+            ctes.append(("event_measures", "select\n" + ",\n".join(
+                [f"{INDENT}event_days.contact_id"] + [f"{INDENT}{sql} as {name}" for name, sql in self.measures.items()])
+                + "\nfrom event_days\ngroup by event_days.contact_id"))
+            joins.append("left join event_measures\n    on population.contact_id = event_measures.contact_id")
+        if self.checks:
+            ctes.append(("did_checks", "select\n" + ",\n".join(
+                [f"{INDENT}event_measures.contact_id"] + [f"{INDENT}{sql} as {name}" for name, sql in self.checks.items()])
+                + "\nfrom event_measures\ninner join event_days\n    on event_measures.contact_id = event_days.contact_id"
+                "\ngroup by event_measures.contact_id"))
+            joins.append("left join did_checks\n    on population.contact_id = did_checks.contact_id")
+        ctes.append(("entities", "select\n" + ",\n".join(
+            [f"{INDENT}population.{self.key}"] + [f"{INDENT}{sql} as {name}" for name, sql in self.values.items()])
+            + "\nfrom population" + "".join(f"\n{join}" for join in joins)))
+        if self.ranks:
+            ctes.append(("ranked", "select\n" + ",\n".join(
+                [f"{INDENT}entities.*"] + [f"{INDENT}{sql} as {name}" for name, sql in self.ranks.items()])
+                + "\nfrom entities"))
+        ctes.append(("conditions", "select\n" + ",\n".join(
+            [f"{INDENT}{self.key}"] + [f"{INDENT}{sql} as {name}" for name, sql in conditions.items()])
+            + f"\nfrom {'ranked' if self.ranks else 'entities'}"))
+        return ctes
+
+
+def _with(ctes: list[tuple[str, str]], final: str) -> str:
+    body = ",\n\n".join(f"{name} as (\n\n{_indent(sql)}\n\n)" for name, sql in ctes)
+    return f"with\n\n{body}\n\n{final}\n"
+
+
+def _indent(sql: str) -> str:
+    return "\n".join(INDENT + line if line else line for line in sql.splitlines())
+
+
+def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalog: Catalog | None = None,
+                         project_dir: str = ".") -> str:
+    """A model selecting the key and one boolean column c_<i> per raw condition (the differential test's model)."""
+    from .catalog import load_catalog
+    from .definitions import _Reader
+
+    catalog = catalog or load_catalog(project_dir)
+    reader = _Reader("conditions", catalog)
+    reader.entity = entity
+    model = _Model(entity, catalog)
+    compiled = {f"c_{i}": model.condition(reader.condition(raw, f"[{i}]")) for i, raw in enumerate(conditions)}
+    return _with(model.ctes(compiled), "select * from conditions")
+
+
+def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
+    """The model of one custom segment or segment set: its key, its segment column and as_of_date."""
+    model = _Model(segment_set.entity, catalog)
+    compiled: dict[str, str] = {}
+    cases = []
+    if segment_set.exclude is not None:
+        compiled["is_excluded"] = model.condition(segment_set.exclude)
+        cases.append(("conditions.is_excluded", "excluded"))
+    if segment_set.holdout_share:
+        bucket = f"{{{{ holdout_bucket(dbt.concat(['{model.key}', \"':{segment_set.name}'\"])) }}}}"
+        compiled["is_holdout"] = f"({bucket} < {round(segment_set.holdout_share * 10000)})"
+        cases.append(("conditions.is_holdout", "holdout"))
+    for i, segment in enumerate(segment_set.segments):
+        compiled[f"matches_{i}"] = model.condition(segment.condition)
+        cases.append((f"conditions.matches_{i}", segment.name))
+    when = "\n".join(f"{INDENT * 3}when {test} then '{value}'" for test, value in cases)
+    final = (f"select\n"
+             f"{INDENT}cast(conditions.{model.key} as {{{{ dbt.type_string() }}}}) as {model.key},\n"
+             f"{INDENT}cast(\n{INDENT * 2}case\n{when}\n{INDENT * 3}else '{segment_set.fallback}'\n"
+             f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.segment_column},\n"
+             f"{INDENT}{{{{ as_of_date() }}}} as as_of_date\n"
+             f"from conditions")
+    header = (f"-- Generated by `segments custom compile` from segments/{segment_set.file} (docs/custom_segments.md):\n"
+              f"-- edit the definition, not this file. {segment_set.mart}: the custom segment {segment_set.name}.\n")
+    return header + _with(model.ctes(compiled), final)
+
+
+def event_usage(conditions: list[Condition]) -> tuple[list[str], list[str]]:
+    """The event names and properties the conditions read: what the pre-aggregate keeps."""
+    events: set[str] = set()
+    properties: set[str] = set()
+
+    def walk(condition: Condition | None) -> None:
+        if isinstance(condition, Combine):
+            for item in condition.items:
+                walk(item)
+        elif isinstance(condition, Negate):
+            walk(condition.item)
+        elif isinstance(condition, (EventTest, DidNot)):
+            selections = [condition.selection] if isinstance(condition, EventTest) else [condition.did, condition.then_not]
+            for selection in selections:
+                events.update(selection.events)
+                properties.update(prop for prop, _ in selection.where)
+            if isinstance(condition, EventTest) and condition.of:
+                properties.add(condition.of)
+
+    for condition in conditions:
+        walk(condition)
+    return sorted(events), sorted(properties)
