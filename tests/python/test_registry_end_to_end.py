@@ -1,7 +1,8 @@
-"""A segment model added through the registry alone reaches every consumer: in a copy of the project, a new mart
-(seg_engagement, its SQL and its YAML) and one registry entry, then `segments registry sync` and `lock`, then
-`dbt build` on the known-answers data: the new model is in the long membership, the summary, the history and size
-series, the wide table, the CRM feed, and `segments validate` checks it."""
+"""A segment model added through the registry alone, and a custom segment added as one YAML entry, reach every
+consumer. In a copy of the project: a new mart (seg_engagement, its SQL and its YAML) and one registry entry, and
+one custom segment in segments/added.yml; then `segments custom compile`, `registry sync` and `lock`, then `dbt
+build` on the known-answers data. Both are in the long membership, the summary, the history and size series, the
+wide table, the CRM feed, and `segments validate` checks them."""
 
 from __future__ import annotations
 
@@ -61,6 +62,13 @@ ENGAGEMENT_YAML = {"version": 2, "models": [{
     ],
 }]}
 
+# One YAML entry: a custom segment (docs/custom_segments.md), with nothing else written by hand
+CUSTOM = {"version": 1, "segments": [{
+    "name": "report_makers", "description": "Created a report in the last 30 days, or logged in more than 3 times.",
+    "owner": "a test", "when": {"any": [
+        {"event": "report_created", "window": {"last_days": 30}, "op": ">=", "value": 1},
+        {"trait": "logins_30d", "op": ">", "value": 3}]}}]}
+
 ENTRY = {"name": "engagement", "mart": "seg_engagement", "entity_type": "contact", "segment_column": "engagement_segment",
          "columns": {"engagement_segment": {"values": ["engaged", "light", "quiet"], "wide": "attribute", "crm": True}}}
 
@@ -78,9 +86,11 @@ def extended_project(tmp_path_factory):
     config["vars"]["segment_registry"].append(ENTRY)
     (project / "dbt_project.yml").write_text(yaml.safe_dump(config, sort_keys=False))
 
+    (project / "segments/added.yml").write_text(yaml.safe_dump(CUSTOM, sort_keys=False))
+
     runner = CliRunner()
-    for command in ("sync", "lock"):
-        result = runner.invoke(main, ["registry", command, "--project-dir", str(project)])
+    for command in (["custom", "compile"], ["registry", "sync"], ["registry", "lock"]):
+        result = runner.invoke(main, [*command, "--project-dir", str(project)])
         assert result.exit_code == 0, result.output
     warehouse = root / "warehouse.duckdb"
     ka.write(str(warehouse))
@@ -112,7 +122,7 @@ def test_the_new_model_is_in_every_consumer(extended_project):
         assert columns.index("engagement_segment") == columns.index("renewal_window") + 1
         properties = [row[0] for row in con.execute("describe reverse_etl.rev_etl__crm_contacts").fetchall()]
         assert properties == ["email", *crm_properties(models), "sw_segments_as_of", "properties_hash"]
-        assert properties[-3] == "sw_engagement_segment"
+        assert properties.index("sw_engagement_segment") == properties.index("sw_renewal_window") + 1
         feed = con.execute("select count(*), count(sw_engagement_segment) from reverse_etl.rev_etl__crm_contacts").fetchone()
         assert feed[0] > 0 and feed[0] == feed[1]
         summary = dict(con.execute("select segment, entities from marts.agg_segment_summary "
@@ -126,10 +136,34 @@ def test_the_new_model_is_in_every_consumer(extended_project):
         assert sizes == summary
 
 
+def test_one_yaml_entry_makes_a_segment_in_every_consumer(extended_project):
+    """The custom segment's members are what its condition says, computed here from the events and the behavioral
+    mart, and it is in the membership, the wide table, the history and the CRM feed."""
+    _, warehouse, _ = extended_project
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        mart = dict(con.execute("select contact_id, report_makers_segment from marts.seg_custom__report_makers").fetchall())
+        expected_members = {row[0] for row in con.execute(
+            "select contact_id from intermediate.int_events__attributed where event_name = 'report_created' "
+            f"and activity_date > date '{ka.AS_OF}' - 30 union select contact_id from marts.seg_behavioral "
+            "where logins_30d > 3").fetchall() if row[0] is not None}
+        assert expected_members and {c for c, v in mart.items() if v == "member"} == expected_members
+        assert set(mart.values()) == {"member", "not_member"}
+        membership = dict(con.execute("select entity_id, segment from marts.fct_segment_membership "
+                                      "where segment_model = 'report_makers'").fetchall())
+        assert membership == mart
+        wide = dict(con.execute("select contact_id, report_makers_segment from marts.dim_contact_segments").fetchall())
+        assert wide == mart
+        baseline = con.execute("select count(*) from marts.fct_segment_transitions where segment_model = "
+                               "'report_makers' and transition_type = 'baseline'").fetchone()[0]
+        assert baseline == len(mart)
+        feed = con.execute("select count(*), count(sw_report_makers_segment) from reverse_etl.rev_etl__crm_contacts").fetchone()
+        assert feed[0] > 0 and feed[0] == feed[1]
+
+
 def test_validation_checks_the_new_model(extended_project):
     project, warehouse, root = extended_project
     report = validate(warehouse, root / "gx", project)
     assert report.success, [(o.suite, o.expectation, o.observed) for o in report.failures]
-    assert "seg_engagement" in {outcome.suite for outcome in report.outcomes}
+    assert {"seg_engagement", "seg_custom__report_makers"} <= {outcome.suite for outcome in report.outcomes}
     in_set = [o for o in report.outcomes if o.suite == "seg_engagement" and o.column == "engagement_segment"]
     assert in_set and all(o.success for o in in_set)
