@@ -33,6 +33,10 @@
 {%- endmacro %}
 
 {% macro default__holdout_bucket(text) -%}
+    {{ exceptions.raise_compiler_error("holdout_bucket has no implementation for " ~ target.type ~ " (macros/cross_db/hashing.sql)") }}
+{%- endmacro %}
+
+{% macro postgres__holdout_bucket(text) -%}
     (cast(('x' || lpad(substr(md5({{ text }}), 1, 8), 16, '0')) as bit(64))::bigint % 10000)
 {%- endmacro %}
 

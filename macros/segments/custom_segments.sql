@@ -18,5 +18,5 @@
 
 {#- The events and event properties the custom segments read (model int_contacts__custom_event_days). -#}
 {% macro custom_segment_usage() -%}
-    {{ return({'events': ["invoice_created", "invoice_sent", "login", "page_viewed", "report_created", "signed in"], 'properties': ["page_path"]}) }}
+    {{ return({"events": ["invoice_created", "invoice_sent", "login", "page_viewed", "report_created", "signed in"], "properties": ["page_path"]}) }}
 {%- endmacro %}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..registry import SegmentModel, parse_registry
+from ..registry import RegistryError, SegmentModel, parse_registry
 
 MARTS_YAML = Path("models/marts/segments/_segments__models.yml")
 KINDS = {"varchar": "text", "text": "text", "bigint": "number", "integer": "number", "double precision": "number",
@@ -49,8 +49,11 @@ def load_catalog(project_dir: Path | str = ".") -> Catalog:
     project_dir = Path(project_dir)
     project = _project(project_dir)
     models = parse_registry((project.get("vars") or {}).get("segment_registry"))
-    marts = {model["name"]: model for model in
-             (yaml.safe_load((project_dir / MARTS_YAML).read_text(encoding="utf-8")) or {}).get("models", [])}
+    try:
+        marts_yaml = yaml.safe_load((project_dir / MARTS_YAML).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise RegistryError(f"cannot read the segment marts' columns from {MARTS_YAML}: {error}") from None
+    marts = {model["name"]: model for model in marts_yaml.get("models", [])}
     traits: dict[str, dict[str, list[Trait]]] = {"contact": {}, "account": {}}
     for model in models:
         for column in marts.get(model.mart, {}).get("columns", []):

@@ -27,6 +27,8 @@ OPERATORS = {
 EVENT_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between")
 MEASURES = ("count", "distinct", "days_since_first", "days_since_last")
 LONE_VALUES = ("member", "not_member")
+MAX_DAYS = 36_500  # a hundred years: a larger window is a typo (Spark would turn it into a silent null)
+JINJA_MARKERS = ("{{", "{%", "{#")
 SET_FIELDS = {"name", "description", "owner", "entity", "segments", "fallback", "exclude", "holdout"}
 LONE_FIELDS = {"name", "description", "owner", "entity", "when"}
 
@@ -224,7 +226,7 @@ class _Reader:
 
     def _scalar(self, kind: str, value: Any, path: str) -> Any:
         if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
                 raise self.fail(path, f"{value!r} is not a finite number")
             return value
         if kind == "boolean":
@@ -278,23 +280,26 @@ class _Reader:
             raise self.fail(path, "a window is one of {last_days: N}, {days_ago: [N, M]}, {since: YYYY-MM-DD}")
         (key, value), = raw.items()
         if key == "last_days":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise self.fail(path, f"last_days {value!r}: a whole number of days, at least 1")
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+                raise self.fail(path, f"last_days {value!r}: a whole number of days, 1 to {MAX_DAYS}")
             return Window(last_days=value)
         if key == "days_ago":
             if (not isinstance(value, list) or len(value) != 2
                     or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-                    or not 0 <= value[0] <= value[1]):
+                    or not 0 <= value[0] <= value[1] <= MAX_DAYS):
                 raise self.fail(path, f"days_ago {value!r}: [N, M], whole numbers with 0 <= N <= M")
             return Window(days_ago=(value[0], value[1]))
         if key == "since":
             return Window(since=self._date(value, f"{path}.since"))
         raise self.fail(path, f"unknown window {key!r}: last_days, days_ago or since")
 
-    def _event_test(self, key: str, raw: dict, path: str) -> Condition:
-        self._only(raw, {"event", "where", "window", "measure", "of", "op", "value"}, path)
+    def _contacts_only(self, path: str) -> None:
         if self.entity != "contact":
             raise self.fail(path, "event conditions are for contact segments (events belong to contacts)")
+
+    def _event_test(self, key: str, raw: dict, path: str) -> Condition:
+        self._only(raw, {"event", "where", "window", "measure", "of", "op", "value"}, path)
+        self._contacts_only(path)
         selection = self.selection(raw, path)
         measure = raw.get("measure", "count")
         if measure not in MEASURES:
@@ -314,16 +319,16 @@ class _Reader:
 
     def _did_not(self, key: str, raw: dict, path: str) -> Condition:
         self._only(raw, {"did", "then_not"}, path)
-        if self.entity != "contact":
-            raise self.fail(path, "event conditions are for contact segments (events belong to contacts)")
+        self._contacts_only(path)
         did, then_not = raw.get("did"), raw.get("then_not")
         if not isinstance(did, dict) or not isinstance(then_not, dict):
             raise self.fail(path, "did and then_not each take a mapping with an event")
         self._only(did, {"event", "where", "window"}, f"{path}.did")
         self._only(then_not, {"event", "where", "within_days"}, f"{path}.then_not")
         within = then_not.get("within_days")
-        if within is not None and (isinstance(within, bool) or not isinstance(within, int) or within < 1):
-            raise self.fail(f"{path}.then_not.within_days", f"{within!r}: a whole number of days, at least 1")
+        if within is not None and (isinstance(within, bool) or not isinstance(within, int)
+                                   or not 1 <= within <= MAX_DAYS):
+            raise self.fail(f"{path}.then_not.within_days", f"{within!r}: a whole number of days, 1 to {MAX_DAYS}")
         return DidNot(self.selection(did, f"{path}.did"), self.selection(then_not, f"{path}.then_not", False), within)
 
     def _percentile(self, key: str, raw: dict, path: str) -> Condition:
@@ -349,7 +354,7 @@ class _Reader:
         if model is None:
             raise self.fail(f"{path}.segment", f"unknown segment model {model_name!r}")
         if model.entity_type != self.entity and not (self.entity == "contact" and model.entity_type == "account"):
-            raise self.fail(f"{path}.segment", f"{model_name} is an account model: an account segment reads only "
+            raise self.fail(f"{path}.segment", f"{model_name} is a contact model: an account segment reads only "
                                                "account models")
         column = column or model.segment_column
         values = next((c.values for c in model.columns if c.name == column), None)
@@ -373,10 +378,14 @@ class _Reader:
                                   "with a letter, at most 40 characters")
         return raw
 
-    def _text(self, raw: dict, field: str) -> str:
+    def _text(self, raw: dict, field: str, path: str = "") -> str:
+        """A description or an owner: text, which dbt renders as Jinja in the YAML, so without Jinja markers."""
         value = raw.get(field)
+        where = f"{path}.{field}" if path else field
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(field, f"give a {field} (text)")
+            raise self.fail(where, f"give a {field} (text)")
+        if any(marker in value for marker in JINJA_MARKERS):
+            raise self.fail(where, f"the {field} may not hold {{{{, {{% or {{# (dbt would read it as Jinja)")
         return value.strip()
 
     def definition(self, raw: Any, lone: bool, index: int) -> SegmentSet:
@@ -418,17 +427,30 @@ class _Reader:
                 raise self.fail(path, "a segment is a mapping with name, description and when")
             self._only(item, {"name", "description", "when"}, path)
             name = self._name(item.get("name"), f"{path}.name")
-            description = item.get("description")
-            if not isinstance(description, str) or not description.strip():
-                raise self.fail(f"{path}.description", "give a description (text)")
-            segments.append(Segment(name, description.strip(), self.condition(item.get("when"), f"{path}.when")))
+            description = self._text(item, "description", path)
+            segments.append(Segment(name, description, self.condition(item.get("when"), f"{path}.when")))
         return tuple(segments)
 
     def _holdout(self, raw: Any) -> float:
         share = raw.get("share") if isinstance(raw, dict) and set(raw) == {"share"} else None
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share < 1:
-            raise self.fail("holdout", f"holdout takes {{share: S}} with 0 < S < 1, got {raw!r}")
+        if (isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share < 1
+                or abs(share * 10000 - round(share * 10000)) > 1e-6):
+            raise self.fail("holdout", f"holdout takes {{share: S}} with 0 < S < 1 in steps of 0.0001, got {raw!r}")
         return float(share)
+
+
+def read_conditions(raws: list, entity: str, catalog: Catalog) -> list[Condition]:
+    """Raw conditions (not part of a definition) checked into trees: the differential test's."""
+    reader = _Reader("conditions", catalog)
+    reader.entity = entity
+    return [reader.condition(raw, f"[{i}]") for i, raw in enumerate(raws)]
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def _read_file(path: Path) -> Any:
@@ -452,14 +474,16 @@ def read_definitions(files: dict[str, Any], catalog: Catalog) -> tuple[SegmentSe
     or a later one: references are resolved after all names are known)."""
     raws: list[tuple[str, bool, int, dict]] = []
     for file, content in files.items():
-        if not isinstance(content, dict) or content.get("version") != 1:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+\.yml", file):
+            raise CustomSegmentError(f"{file}: name a custom segments file with letters, digits, _, - and . only")
+        if not isinstance(content, dict) or type(content.get("version")) is not int or content["version"] != 1:
             raise CustomSegmentError(f"{file}: a custom segments file is a mapping with version: 1")
         unknown = set(content) - {"version", "segments", "segment_sets"}
         if unknown:
             raise CustomSegmentError(f"{file}: unknown top-level field {sorted(map(str, unknown))[0]!r}; "
                                      "version, segments, segment_sets")
         for kind, lone in (("segments", True), ("segment_sets", False)):
-            items = content.get(kind) or []
+            items = content.get(kind, [])
             if not isinstance(items, list):
                 raise CustomSegmentError(f"{file}: {kind} takes a list of definitions")
             raws.extend((file, lone, i, item) for i, item in enumerate(items))
@@ -475,10 +499,14 @@ def read_definitions(files: dict[str, Any], catalog: Catalog) -> tuple[SegmentSe
 
 
 def _declare(raws: list, catalog: Catalog) -> None:
-    """Put every custom model in the catalog (name, entity, values) before any condition is read."""
+    """Put every custom model in the catalog (name, entity, values) before any condition is read, replacing the
+    custom models an earlier read put there. A name whose column the wide table already has is refused here."""
     from .registry_entries import placeholder_model
 
+    catalog.models = tuple(model for model in catalog.models if model.name not in catalog.custom_entities)
+    catalog.custom_entities.clear()
     builtin = {model.name for model in catalog.models}
+    wide = {column.name for model in catalog.models for column in model.columns if column.wide}
     seen: dict[str, str] = {}
     for file, lone, _index, raw in raws:
         reader = _Reader(file, catalog)
@@ -490,6 +518,8 @@ def _declare(raws: list, catalog: Catalog) -> None:
             raise reader.fail("name", f"{name!r} is a built-in segment model's name")
         if name in seen:
             raise reader.fail("name", f"{name!r} is also defined in {seen[name]}")
+        if f"{name}_segment" in wide:
+            raise reader.fail("name", f"{name}_segment is already a column of dim_contact_segments: choose another name")
         seen[name] = file
         catalog.models = (*catalog.models, placeholder_model(name, raw, lone))
         catalog.custom_entities[name] = raw.get("entity", "contact")

@@ -13,7 +13,6 @@ model whose definition is gone is removed (or, with check, reported).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import yaml
 from .catalog import Catalog, load_catalog
 from .definitions import SegmentSet, load_definitions
 from .registry_entries import entry
-from .sql import event_usage, jinja_string, segment_set_sql
+from .sql import KEYS, POPULATIONS, event_usage, jinja_string, segment_set_sql
 
 MODELS_DIR = Path("models/marts/custom")
 MODELS_YAML = MODELS_DIR / "_custom__models.yml"
@@ -56,7 +55,7 @@ def macros_sql(sets: tuple[SegmentSet, ...], extra: tuple = ()) -> str:
         "{%- endmacro %}\n\n"
         "{#- The events and event properties the custom segments read (model int_contacts__custom_event_days). -#}\n"
         "{% macro custom_segment_usage() -%}\n"
-        f"    {{{{ return({{'events': {json.dumps(events)}, 'properties': {json.dumps(properties)}}}) }}}}\n"
+        f"    {{{{ return({_jinja_value({'events': events, 'properties': properties})}) }}}}\n"
         "{%- endmacro %}\n"
     )
 
@@ -64,8 +63,7 @@ def macros_sql(sets: tuple[SegmentSet, ...], extra: tuple = ()) -> str:
 def models_yaml(sets: tuple[SegmentSet, ...]) -> str:
     models = []
     for s in sets:
-        key = "contact_id" if s.entity == "contact" else "account_id"
-        population = "int_contacts__as_of" if s.entity == "contact" else "int_accounts__as_of"
+        key, population = KEYS[s.entity], POPULATIONS[s.entity]
         models.append({
             "name": s.mart,
             "description": f"{s.description} Custom segment {s.name} (segments/{s.file}, owner {s.owner}); one row "
@@ -105,30 +103,30 @@ def compile_files(project_dir: Path | str = ".", check: bool = False) -> list[st
 
     project_dir = Path(project_dir)
     wanted = generated_files(project_dir)
-    stale = [path for path in sorted((project_dir / MODELS_DIR).glob("*")) if path.relative_to(project_dir) not in wanted]
+    registry = load_registry(project_dir)  # every entry checked in full before a file is written
+    generated = [*(project_dir / MODELS_DIR).glob("seg_custom__*.sql"), project_dir / MODELS_YAML]
+    stale = [path for path in sorted(generated) if path.exists() and path.relative_to(project_dir) not in wanted]
     changed = [str(path) for path, text in wanted.items()
                if not (project_dir / path).exists() or (project_dir / path).read_text(encoding="utf-8") != text]
     if check:
         return changed + [f"{path.relative_to(project_dir)} (no definition)" for path in stale] + [
-            str(path) for path in stale_files(load_registry(project_dir), project_dir)]
+            str(path) for path in stale_files(registry, project_dir)]
     for path in stale:
         path.unlink()
     for path in changed:
         (project_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (project_dir / path).write_text(wanted[Path(path)], encoding="utf-8")
     # the registry's YAML (the wide table's and the CRM feed's contracts, the exposure) follows the new entries
-    registry_files = [str(path) for path in write_files(load_registry(project_dir), project_dir)]
+    registry_files = [str(path) for path in write_files(registry, project_dir)]
     return changed + [f"removed {path.relative_to(project_dir)}" for path in stale] + registry_files
 
 
 def write_usage_macro(project_dir: Path | str, conditions: list[dict], entity: str = "contact") -> None:
     """In a copy of the project: make the pre-aggregate keep what `conditions` (raw dicts) read, besides what the
     project's definitions read (the differential test's model)."""
-    from .definitions import _Reader
+    from .definitions import read_conditions
 
     project_dir = Path(project_dir)
     catalog = load_catalog(project_dir)
-    reader = _Reader("conditions", catalog)
-    reader.entity = entity
-    extra = tuple(reader.condition(raw, f"[{i}]") for i, raw in enumerate(conditions))
+    extra = tuple(read_conditions(conditions, entity, catalog))
     (project_dir / MACROS_FILE).write_text(macros_sql(load_definitions(project_dir, catalog), extra), encoding="utf-8")

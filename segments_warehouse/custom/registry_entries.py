@@ -31,5 +31,7 @@ def placeholder_model(name: str, raw: dict, lone: bool) -> SegmentModel:
         values = [item.get("name") for item in segments if isinstance(item, dict)] + extra
         values.append(raw.get("fallback", "other"))
     entity = raw.get("entity", "contact") if raw.get("entity") in ("contact", "account") else "contact"
-    column = Column(f"{name}_segment", tuple(str(value) for value in values), wide="attribute", crm=True)
+    # as entry() writes it: an account segment's value for a contact without an account is its fallback (last)
+    column = Column(f"{name}_segment", tuple(str(value) for value in values), wide="attribute", crm=True,
+                    missing=str(values[-1]) if entity == "account" else None)
     return SegmentModel(name, f"seg_custom__{name}", entity, column.name, (column,))

@@ -55,6 +55,13 @@ def jinja_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def text_expression(value: str) -> str:
+    """A text value as a Jinja expression (for a macro's argument); `literal` wraps it in {{ }}."""
+    if not isinstance(value, str):
+        raise TypeError(f"not text: {value!r}")
+    return f"sql_string({jinja_string(value)})"
+
+
 def literal(value: Any, kind: str = "text") -> str:
     """One value as SQL: the only path by which a definition's values reach the generated model."""
     if kind == "number":
@@ -66,10 +73,8 @@ def literal(value: Any, kind: str = "text") -> str:
     if kind in ("date", "timestamp"):
         if not isinstance(value, dt.date):
             raise TypeError(f"not a date: {value!r}")
-        return f"cast({{{{ sql_string({jinja_string(value.isoformat())}) }}}} as {kind})"
-    if not isinstance(value, str):
-        raise TypeError(f"not text: {value!r}")
-    return f"{{{{ sql_string({jinja_string(value)}) }}}}"
+        return f"cast({{{{ {text_expression(value.isoformat())} }}}} as {kind})"
+    return f"{{{{ {text_expression(value)} }}}}"
 
 
 def _list(values, kind: str) -> str:
@@ -86,7 +91,7 @@ def _compare(expression: str, op: str, value: Any, kind: str) -> str:
     if op == "between":
         return f"{expression} between {literal(value[0], kind)} and {literal(value[1], kind)}"
     if op == "contains":
-        return f"{{{{ dbt.position(sql_string({jinja_string(value)}), '{expression}') }}}} > 0"
+        return f"{{{{ dbt.position({text_expression(value)}, '{expression}') }}}} > 0"
     if op == "starts with":
         return f"substr({expression}, 1, {len(value)}) = {literal(value)}"
     return f"{expression} {'<>' if op == '!=' else op} {literal(value, kind)}"
@@ -254,13 +259,11 @@ def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalo
                          project_dir: str = ".") -> str:
     """A model selecting the key and one boolean column c_<i> per raw condition (the differential test's model)."""
     from .catalog import load_catalog
-    from .definitions import _Reader
+    from .definitions import read_conditions
 
     catalog = catalog or load_catalog(project_dir)
-    reader = _Reader("conditions", catalog)
-    reader.entity = entity
     model = _Model(entity, catalog)
-    compiled = {f"c_{i}": model.condition(reader.condition(raw, f"[{i}]")) for i, raw in enumerate(conditions)}
+    compiled = {f"c_{i}": model.condition(tree) for i, tree in enumerate(read_conditions(conditions, entity, catalog))}
     return _with(model.ctes(compiled), "select * from conditions")
 
 

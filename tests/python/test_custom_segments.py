@@ -16,7 +16,7 @@ from conftest import PROJECT_DIR
 from segments_warehouse.cli import main
 from segments_warehouse.custom import CustomSegmentError, load_catalog
 from segments_warehouse.custom.definitions import read_definitions
-from segments_warehouse.custom.sql import jinja_string, literal
+from segments_warehouse.custom.sql import jinja_string, literal, segment_set_sql
 
 CATALOG = load_catalog(PROJECT_DIR)
 
@@ -61,8 +61,11 @@ ERRORS = [
     ({"not": "x"}, "when.not: a condition is a mapping"),
     ({"event": "lgoin", "op": ">", "value": 1}, "unknown event 'lgoin': add it to vars custom_segment_events"),
     ({"event": "login", "where": {"colour": "red"}, "op": ">", "value": 1}, "unknown event property 'colour'"),
-    ({"event": "login", "window": {"last_days": 0}, "op": ">", "value": 1}, "last_days 0: a whole number of days, at least 1"),
+    ({"event": "login", "window": {"last_days": 0}, "op": ">", "value": 1}, "last_days 0: a whole number of days, 1 to 36500"),
     ({"event": "login", "window": {"days_ago": [30, 7]}, "op": ">", "value": 1}, "days_ago [30, 7]: [N, M]"),
+    ({"event": "login", "window": {"last_days": 10**6}, "op": ">", "value": 1}, "1 to 36500"),
+    ({"trait": "logins_30d", "op": ">", "value": 10**400}, "is not a finite number"),
+    ({"trait": "logins_30d", "op": "in", "value": [1, float("nan")]}, "nan is not a finite number"),
     ({"event": "login", "window": {"last_weeks": 2}, "op": ">", "value": 1}, "when.window: unknown window 'last_weeks'"),
     ({"event": "login", "window": {"since": "yesterday"}, "op": ">", "value": 1}, "'yesterday' is not an ISO date"),
     ({"event": "login", "measure": "distinct", "op": ">", "value": 1}, "of (the property counted) goes with measure distinct"),
@@ -103,6 +106,15 @@ def test_definition_level_errors():
         (one(fallback="a"), "the value 'a' is used twice"),
         (one(holdout={"share": 1.5}), "holdout takes {share: S} with 0 < S < 1"),
         (one(segments=[]), "a segment set takes a non-empty list of segments"),
+        (one(holdout={"share": 0.12345}), "in steps of 0.0001"),
+        (one(holdout=True), "holdout takes {share: S}"),
+        (_lone(VALID_TRAIT, description="Hi {{ env_var('HOME') }}"), "the description may not hold {{"),
+        (_lone(VALID_TRAIT, owner="{% if %}"), "the owner may not hold"),
+        (one(segments=[{"name": "a", "description": "{# x #}", "when": VALID_TRAIT}]), "segments[0].description"),
+        (_lone(VALID_TRAIT, name="company"), "company_segment is already a column of dim_contact_segments"),
+        (_lone({"segment": "behavioral", "is": "new"}, entity="account"), "behavioral is a contact model"),
+        ({"version": True}, "a mapping with version: 1"),
+        ({"version": 1, "segments": 0}, "segments takes a list of definitions"),
         (one(segments=[{"name": "holdout", "description": "d", "when": VALID_TRAIT}], holdout={"share": 0.1}),
          "the value 'holdout' is used twice"),
         ({"version": 1, "segments": [_lone(VALID_TRAIT)["segments"][0]] * 2}, "'mine' is also defined in mine.yml"),
@@ -112,6 +124,24 @@ def test_definition_level_errors():
     for content, message in cases:
         with pytest.raises(CustomSegmentError, match=re.escape(message)):
             _read(content)
+
+
+def test_a_file_name_must_be_plain():
+    with pytest.raises(CustomSegmentError, match="name a custom segments file with letters"):
+        read_definitions({"my {{x}}.yml": {"version": 1}}, copy.deepcopy(CATALOG))
+
+
+def test_a_custom_account_segment_read_from_contacts_takes_its_fallback_without_an_account():
+    content = {"version": 1, "segments": [
+        {"name": "big", "description": "d", "owner": "o", "entity": "account",
+         "when": {"trait": "employee_count", "op": ">", "value": 500}},
+        {"name": "at_small", "description": "d", "owner": "o", "when": {"segment": "big", "is": "not_member"}}]}
+    catalog = copy.deepcopy(CATALOG)
+    sets = read_definitions({"mine.yml": content}, catalog)
+    sql = segment_set_sql(sets[1], catalog)
+    assert "coalesce(account_seg_custom__big.big_segment, {{ sql_string(\"not_member\") }})" in sql
+    # reading twice with one catalog gives the same definitions (the custom models are replaced, not added)
+    assert read_definitions({"mine.yml": content}, catalog) == sets
 
 
 def test_a_cycle_between_segments_is_named():
