@@ -615,19 +615,24 @@ def registry_sync_command(project_dir, check) -> None:
         models = load_registry(project_dir)
     except RegistryError as error:
         _fail(error)
+    paths = stale_files(models, project_dir) if check else write_files(models, project_dir)
+    _report_generated(paths, check, "segments registry sync", "The generated YAML is up to date[/green] with the "
+                      "segment registry.")
+
+
+def _report_generated(paths: list, check: bool, command: str, current: str) -> None:
+    """What a generating command wrote, or with --check which files are stale (exit 1 when any is)."""
     if check:
-        stale = stale_files(models, project_dir)
-        for path in stale:
+        for path in paths:
             console.print(f"[red]out of date:[/red] {path}")
-        if stale:
-            console.print("Run `segments registry sync` and commit the files it writes.")
+        if paths:
+            console.print(f"Run `{command}` and commit the files it writes.")
             sys.exit(1)
-        console.print("[green]The generated YAML is up to date[/green] with the segment registry.")
+        console.print(f"[green]{current}")
         return
-    written = write_files(models, project_dir)
-    for path in written:
+    for path in paths:
         console.print(f"wrote {path}")
-    console.print(f"{len(written)} file(s) written; the others were up to date.")
+    console.print(f"{len(paths)} file(s) written; the others were up to date.")
 
 
 @main.group("custom", cls=_Commands)
@@ -647,17 +652,8 @@ def custom_compile_command(project_dir, check) -> None:
         paths = compile_files(project_dir, check=check)
     except (CustomSegmentError, RegistryError) as error:
         _fail(error)
-    if check:
-        for path in paths:
-            console.print(f"[red]out of date:[/red] {path}")
-        if paths:
-            console.print("Run `segments custom compile` and commit the files it writes.")
-            sys.exit(1)
-        console.print("[green]The generated custom segment models are up to date[/green] with segments/*.yml.")
-        return
-    for path in paths:
-        console.print(f"wrote {path}")
-    console.print(f"{len(paths)} file(s) written; the others were up to date.")
+    _report_generated(paths, check, "segments custom compile", "The generated custom segment models are up to "
+                      "date[/green] with segments/*.yml.")
 
 
 @custom_group.command("traits")
