@@ -26,7 +26,8 @@ def mart_snapshot(path: Path) -> dict[str, list[tuple]]:
 
 
 def test_every_segment_of_every_model_is_populated(built_warehouse):
-    allowed = allowed_segments()
+    # the nine built-in models (a custom segment may be empty on 2,000 contacts: pricing_curious_free is)
+    allowed = {mart: spec for mart, spec in allowed_segments().items() if not mart.startswith("seg_custom__")}
     assert len(allowed) == 9
     for mart, (column, values) in allowed.items():
         present = {r[0] for r in built_warehouse.query(f"select distinct {column} from marts.{mart}")}
