@@ -123,7 +123,7 @@ class _Model:
         return name
 
     # values read from marts
-    def _join(self, mart: str, via_account: bool, missing: Any = None) -> str:
+    def _join(self, mart: str, via_account: bool) -> str:
         alias = ("account_" if via_account else "") + mart
         on = "population.account_id" if via_account else f"population.{self.key}"
         key = "account_id" if via_account else self.key
@@ -218,32 +218,34 @@ class _Model:
     # the model
     def ctes(self, conditions: dict[str, str]) -> list[tuple[str, str]]:
         population_columns = [self.key] + (["account_id"] if self.needs_account else [])
-        ctes = [("population", "select\n" + ",\n".join(INDENT + column for column in population_columns) + "\n"
-                               f"from {{{{ ref('{POPULATIONS[self.entity]}') }}}}")]
+        ctes = [("population", _select(population_columns, f"{{{{ ref('{POPULATIONS[self.entity]}') }}}}"))]
         joins = list(self.joins.values())
         if self.measures:
             ctes.append(("event_days", f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"))
-            ctes.append(("event_measures", "select\n" + ",\n".join(
-                [f"{INDENT}event_days.contact_id"] + [f"{INDENT}{sql} as {name}" for name, sql in self.measures.items()])
-                + "\nfrom event_days\ngroup by event_days.contact_id"))
+            ctes.append(("event_measures", _select(["event_days.contact_id", *_aliased(self.measures)],
+                                                   "event_days\ngroup by event_days.contact_id")))
             joins.append("left join event_measures\n    on population.contact_id = event_measures.contact_id")
         if self.checks:
-            ctes.append(("did_checks", "select\n" + ",\n".join(
-                [f"{INDENT}event_measures.contact_id"] + [f"{INDENT}{sql} as {name}" for name, sql in self.checks.items()])
-                + "\nfrom event_measures\ninner join event_days\n    on event_measures.contact_id = event_days.contact_id"
-                "\ngroup by event_measures.contact_id"))
+            ctes.append(("did_checks", _select(
+                ["event_measures.contact_id", *_aliased(self.checks)],
+                "event_measures\ninner join event_days\n    on event_measures.contact_id = event_days.contact_id"
+                "\ngroup by event_measures.contact_id")))
             joins.append("left join did_checks\n    on population.contact_id = did_checks.contact_id")
-        ctes.append(("entities", "select\n" + ",\n".join(
-            [f"{INDENT}population.{self.key}"] + [f"{INDENT}{sql} as {name}" for name, sql in self.values.items()])
-            + "\nfrom population" + "".join(f"\n{join}" for join in joins)))
+        ctes.append(("entities", _select([f"population.{self.key}", *_aliased(self.values)],
+                                         "population" + "".join(f"\n{join}" for join in joins))))
         if self.ranks:
-            ctes.append(("ranked", "select\n" + ",\n".join(
-                [f"{INDENT}entities.*"] + [f"{INDENT}{sql} as {name}" for name, sql in self.ranks.items()])
-                + "\nfrom entities"))
-        ctes.append(("conditions", "select\n" + ",\n".join(
-            [f"{INDENT}{self.key}"] + [f"{INDENT}{sql} as {name}" for name, sql in conditions.items()])
-            + f"\nfrom {'ranked' if self.ranks else 'entities'}"))
+            ctes.append(("ranked", _select(["entities.*", *_aliased(self.ranks)], "entities")))
+        ctes.append(("conditions", _select([self.key, *_aliased(conditions)], "ranked" if self.ranks else "entities")))
         return ctes
+
+
+def _aliased(columns: dict[str, str]) -> list[str]:
+    return [f"{sql} as {name}" for name, sql in columns.items()]
+
+
+def _select(columns: list[str], from_clause: str) -> str:
+    """A select of one column a line, from `from_clause` (a relation, its joins, a group by)."""
+    return "select\n" + ",\n".join(INDENT + column for column in columns) + f"\nfrom {from_clause}"
 
 
 def _with(ctes: list[tuple[str, str]], final: str) -> str:
