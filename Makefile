@@ -105,10 +105,11 @@ test-fast: install ## The tests that run no dbt build (generator, vocabularies, 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
 # touches the warehouse. scripts/lint_sql.py: sqlfluff with dbt's sqlparse limits, failing on a file it cannot compile;
 # `adapters`: the source adapters' models, which the default vars disable, linted with each adapter's vars.
+# --processes 0: one sqlfluff process per core (a file dbt cannot compile still fails the run).
 lint: install ## ruff on the Python, then sqlfluff lint on models, macros and tests
 	$(BIN)/ruff check .
 	@mkdir -p target
-	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/python scripts/lint_sql.py lint models macros tests
+	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/python scripts/lint_sql.py lint --processes 0 models macros tests
 	SEGMENTS_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/python scripts/lint_sql.py adapters
 
 fmt: install ## Fix what sqlfluff can fix

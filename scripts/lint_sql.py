@@ -60,7 +60,8 @@ def lint_adapters() -> int:
                           encoding="utf-8")
         folders = [f"models/staging/adapters/{loader}" for loader in loaders]
         print(f"sqlfluff lint {' '.join(folders)} ({', '.join(f'{k}={v}' for k, v in variables.items())})", file=sys.stderr)
-        done = subprocess.run([sys.executable, __file__, "lint", "--config", str(config), *folders], cwd=PROJECT_DIR)
+        done = subprocess.run([sys.executable, __file__, "lint", "--processes", "0", "--config", str(config), *folders],
+                              cwd=PROJECT_DIR)
         if done.returncode != 0:
             failed.append(name)
     if failed:

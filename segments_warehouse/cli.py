@@ -4,6 +4,8 @@
     segments generate --contacts 10000 --parquet-dir data/raw           ... or as Parquet files
     segments load --from DIR                                            your own CSV/Parquet files
     segments validate                                                   Great Expectations on the built marts
+    segments explain CONTACT_ID                                         a contact's segments, and why
+    segments preview NAME                                               a custom segment on the last build
     segments publish                                                    atomically publish for BI readers
     segments load-postgres                                              the raw tables, copied to Postgres
     segments compare --postgres                                         every mart: DuckDB vs Postgres, row by row
@@ -376,6 +378,89 @@ def summary_command(run_results, duckdb_path) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+@main.command("explain")
+@click.argument("contact_id")
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="The dbt project, whose segment registry orders the models.")
+@click.option("--transitions", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="How many of the latest transitions to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout instead of tables.")
+def explain_command(contact_id, duckdb_path, project_dir, transitions, as_json) -> None:
+    """Every segment model's segment for one contact, and why, from the last build; then its latest transitions.
+
+    Account models (firmographic) show the contact's account. Reads the built marts; builds nothing.
+    """
+    from .explain import ExplainError, explain_contact
+    from .registry import RegistryError, load_registry
+
+    try:
+        result = explain_contact(duckdb_path, contact_id, load_registry(project_dir), transitions)
+    except (ExplainError, RegistryError) as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    out = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    account = f", account {result.account_id}" if result.account_id else ", no account"
+    table = Table(title=f"Contact {result.contact_id}{account}: segments on {result.as_of_date}")
+    for heading in ("model", "of", "segment", "why"):
+        table.add_column(heading, overflow="fold")
+    for m in result.memberships:
+        table.add_row(m.segment_model, m.entity_type, m.segment, m.explanation)
+    out.print(table)
+    if result.transitions:
+        history = Table(title="latest transitions")
+        for heading in ("date", "model", "change", "from", "to", "why"):
+            history.add_column(heading, overflow="fold")
+        for t in result.transitions:
+            history.add_row(str(t.transition_date), t.segment_model, t.transition_type, t.from_segment or "",
+                            t.to_segment or "", t.explanation or "")
+        out.print(history)
+
+
+@main.command("preview")
+@click.argument("name")
+@_duckdb_path_option
+@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="The dbt project, with the definitions in segments/*.yml.")
+@click.option("--sample", default=5, show_default=True, type=click.IntRange(0, 1000),
+              help="How many ids of each segment to show, with their explanation.")
+@click.option("--sql", "show_sql", is_flag=True, help="Print the compiled SQL too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (with the SQL) instead of tables.")
+def preview_command(name, duckdb_path, project_dir, sample, show_sql, as_json) -> None:
+    """A custom segment as segments/*.yml defines it now, on the last build: size, share, sample ids and why.
+
+    Builds nothing and writes nothing: the definition (edited or not yet compiled) runs read-only against the
+    warehouse's built marts and events, for the date they were built for.
+    """
+    from .custom import CustomSegmentError
+    from .preview import PreviewError, preview
+    from .registry import RegistryError
+
+    try:
+        result = preview(name, project_dir, duckdb_path, sample)
+    except (PreviewError, CustomSegmentError, RegistryError) as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    out = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    table = Table(title=f"{result.name}: {result.entities:,} {result.entity}s on {result.as_of_date}")
+    for heading, justify in (("segment", "left"), ("entities", "right"), ("share", "right"), ("sample: id, why", "left")):
+        table.add_column(heading, justify=justify, overflow="fold")
+    for size in result.sizes:
+        table.add_row(size.segment, f"{size.entities:,}", f"{size.share:.1%}",
+                      "\n".join(f"{key}: {why}" for key, why in size.sample))
+    out.print(table)
+    if result.built:
+        out.print(f"{result.changed:,} {result.entity}(s) would change segment from the built model.")
+    else:
+        out.print("Not built yet: `segments custom compile`, then `make build`, to build it.")
+    if show_sql:
+        out.print(result.sql, markup=False, highlight=False)
+
+
 @main.command("validate")
 @_duckdb_path_option
 @click.option("--docs-dir", default="target/gx", show_default=True, type=click.Path(file_okay=False),
@@ -567,8 +652,9 @@ def registry_show_command(project_dir) -> None:
 @registry_group.command("check")
 @_project_dir_option
 def registry_check_command(project_dir) -> None:
-    """Exit 1 when the registry and segment_registry.lock.yml differ, listing every difference (2: malformed)."""
-    from .registry import LOCK_FILE, RegistryError, load_registry, lock_differences, read_lock
+    """Exit 1 when the registry and segment_registry.lock.yml differ, listing every difference, or when a mart's
+    YAML lacks its segment or explanation column (2: malformed)."""
+    from .registry import LOCK_FILE, RegistryError, load_registry, lock_differences, mart_problems, read_lock
 
     try:
         models = load_registry(project_dir)
@@ -579,6 +665,10 @@ def registry_check_command(project_dir) -> None:
         console.print(f"[red]differs:[/red] {problem}")
     if problems:
         console.print(f"If the change is intended, run `segments registry lock` and commit dbt_project.yml and {LOCK_FILE}.")
+    missing = mart_problems(models, project_dir)
+    for problem in missing:
+        console.print(f"[red]incomplete:[/red] {problem}")
+    if problems or missing:
         sys.exit(1)
     console.print(f"[green]The segment registry and {LOCK_FILE} agree[/green] ({len(models)} models).")
 

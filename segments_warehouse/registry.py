@@ -63,6 +63,11 @@ class SegmentModel:
     def key(self) -> str:
         return ENTITY_KEYS[self.entity_type]
 
+    @property
+    def explanation_column(self) -> str:
+        """The mart's column saying why each entity has its segment (docs/registry.md, Explanations)."""
+        return f"{self.segment_column}_explanation"
+
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
 
@@ -191,6 +196,32 @@ def custom_entries(project_dir: Path | str = ".") -> list[dict[str, Any]]:
         return [entry(segment_set) for segment_set in load_definitions(project_dir)]
     except CustomSegmentError as error:
         raise RegistryError(f"custom segments: {error}") from None
+
+
+def mart_problems(models: tuple[SegmentModel, ...], project_dir: Path | str = ".") -> list[str]:
+    """What the marts' YAML (models/**/*.yml) lacks that the registry's consumers read: each mart described, with
+    its segment column and its explanation column (docs/registry.md, Explanations). One line per problem."""
+    described: dict[str, set[str]] = {}
+    for path in sorted((Path(project_dir) / "models").rglob("*.yml")):
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue  # dbt reports a broken YAML file itself, with its line
+        for node in content.get("models") or [] if isinstance(content, dict) else []:
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                described.setdefault(node["name"], set()).update(
+                    column.get("name") for column in node.get("columns") or [] if isinstance(column, dict))
+    problems = []
+    for model in models:
+        columns = described.get(model.mart)
+        if columns is None:
+            problems.append(f"{model.name}: no YAML under models/ describes its mart {model.mart}")
+            continue
+        for column, why in ((model.segment_column, "its segment column"),
+                            (model.explanation_column, "why each entity has its segment (docs/registry.md, Explanations)")):
+            if column not in columns:
+                problems.append(f"{model.name}: {model.mart} has no column {column} in its YAML: {why}")
+    return problems
 
 
 def wide_columns(models: tuple[SegmentModel, ...]) -> list[tuple[SegmentModel, Column]]:

@@ -138,7 +138,8 @@ def _value_checks(model: SegmentModel, names: list[str] | None = None) -> list:
 
 def _segment_mart(model: SegmentModel, more: Callable[[Facts], list] | None = None) -> Suite:
     def expectations(facts: Facts) -> list:
-        checks = [*_rows(facts.entities(model)), *_key(model.key), *_as_of(facts), *_value_checks(model)]
+        checks = [*_rows(facts.entities(model)), *_key(model.key), *_as_of(facts), *_value_checks(model),
+                  _gx().expectations.ExpectColumnValuesToNotBeNull(column=model.explanation_column)]
         return checks + (more(facts) if more else [])
 
     return Suite(model.mart, f"select * from marts.{model.mart}", expectations, f"one row per {model.entity_type} on as_of_date")
@@ -252,6 +253,7 @@ def _membership(facts: Facts) -> list:
         *_in_set("entity_type", ["contact", "account"]),
         *_in_set("segment_model", _model_names(facts)),
         e.ExpectColumnValuesToNotBeNull(column="segment"),
+        e.ExpectColumnValuesToNotBeNull(column="explanation"),
         *_as_of(facts),
     ]
 
@@ -302,6 +304,7 @@ def _transitions(facts: Facts) -> list:
         _when(e.ExpectColumnValuesToNotBeNull, 'transition_type in ["moved", "exited"]', column="from_segment"),
         _when(e.ExpectColumnValuesToBeNull, 'transition_type == "exited"', column="to_segment"),
         _when(e.ExpectColumnValuesToNotBeNull, 'transition_type != "exited"', column="to_segment"),
+        _when(e.ExpectColumnValuesToBeNull, 'transition_type == "exited"', column="explanation"),
     ]
 
 

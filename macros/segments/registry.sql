@@ -23,7 +23,8 @@
         {%- endif -%}
         {%- do models.append({
             'name': entry.name, 'mart': entry.mart, 'entity_type': entry.entity_type, 'key': keys[entry.entity_type],
-            'segment_column': entry.segment_column, 'columns': entry.columns,
+            'segment_column': entry.segment_column, 'explanation_column': entry.segment_column ~ '_explanation',
+            'columns': entry.columns,
         }) -%}
     {%- endfor -%}
     {{ return(models) }}

@@ -58,7 +58,7 @@ def load_catalog(project_dir: Path | str = ".") -> Catalog:
     for model in models:
         for column in marts.get(model.mart, {}).get("columns", []):
             kind = KINDS.get(str(column.get("data_type", "")).lower())
-            if column["name"] in NOT_TRAITS or kind is None:
+            if column["name"] in NOT_TRAITS | {model.explanation_column} or kind is None:
                 continue
             trait = Trait(model, column["name"], kind)
             for name in (column["name"], f"{model.name}.{column['name']}"):

@@ -78,6 +78,9 @@ def models_yaml(sets: tuple[SegmentSet, ...]) -> str:
                  "data_tests": [{"exhaustive_exclusive_segments": {"arguments": {
                      "key": key, "entities": f"ref('{population}')",
                      "values": f"{{{{ segment_values('{s.mart}', '{s.segment_column}') }}}}"}}}]},
+                {"name": f"{s.segment_column}_explanation", "data_type": "varchar", "data_tests": ["not_null"],
+                 "description": f"Why the {s.entity} has its {s.segment_column}: the conditions that held, or for the "
+                                f"fallback those that failed, with their values. {{{{ doc('segment_explanation') }}}}"},
                 {"name": "as_of_date", "data_type": "date", "description": "{{ doc('segment_as_of_date') }}"},
             ],
         })

@@ -108,6 +108,8 @@ class _Model:
     measures: dict[str, str] = field(default_factory=dict)  # event_measures column -> aggregate
     checks: dict[str, str] = field(default_factory=dict)  # did_checks column -> aggregate
     ranks: dict[str, str] = field(default_factory=dict)  # ranked column -> window expression
+    leaves: dict[str, str] = field(default_factory=dict)  # leaves column -> one condition's boolean
+    facts: dict[str, tuple[str, str]] = field(default_factory=dict)  # leaves column -> its text when true, false
     needs_account: bool = False
 
     @property
@@ -188,6 +190,12 @@ class _Model:
         check = self._named(self.checks, "check", f"max(case when {then_not} and {after} then 1 else 0 end)")
         return self._named(self.values, "did", f"({x} is not null and coalesce(did_checks.{check}, 0) = 0)")
 
+    def did_first(self, condition: DidNot) -> str:
+        """The entities column holding the time of the first X (did_not has put it in event_measures)."""
+        first = self._named(self.measures, "measure",
+                            f"min(case when {self._where(condition.did)} then event_days.first_event_at end)")
+        return self._named(self.values, "event", f"event_measures.{first}")
+
     def percentile(self, condition: Percentile) -> str:
         value = self.trait(condition.trait)
         partition = f"partition by {self.trait(condition.within)} " if condition.within else ""
@@ -196,24 +204,76 @@ class _Model:
         count = self._named(self.ranks, "rank", f"count({value}) over ({partition.strip()})")
         return f"({value} is not null and {beyond} * 100 < {literal(condition.percent, 'number')} * {count})"
 
-    # the tree
+    # the tree: each leaf is a boolean column of the leaves CTE, with the text that explains it either way
+    def _leaf(self, expression: str, label: str, value: str, test: str, kind: str = "number") -> str:
+        """A leaf column, explained as "<label>=<value><test>" when it holds (an equality's test is the value
+        itself, so it is left out) and "<label>=<value>, not<test>" when it does not."""
+        name = self._named(self.leaves, "leaf", f"coalesce({expression}, false)")
+        shown = f"{{{{ explain_value('{value}', '{kind}') }}}}"
+        holds = "" if test.startswith(" = ") or (test.startswith(" in (") and ", " not in test) else test
+        fails = {" is null": " is not null", " is not null": " is null"}.get(test, ", not" + test)
+        self.facts.setdefault(name, (_text(label, shown, holds), _text(label, shown, fails)))
+        return name
+
     def condition(self, condition: Condition) -> str:
+        """The condition's boolean over the leaves' columns (each leaf registered, with its facts, once)."""
         if isinstance(condition, Combine):
             joiner = " and " if condition.kind == "all" else " or "
             return "(" + joiner.join(self.condition(item) for item in condition.items) + ")"
         if isinstance(condition, Negate):
             return f"(not {self.condition(condition.item)})"
         if isinstance(condition, TraitTest):
-            expression = _compare(self.trait(condition.trait), condition.op, condition.value, condition.trait.kind)
-        elif isinstance(condition, EventTest):
-            expression = _compare(self.event(condition), condition.op, condition.value, "number")
-        elif isinstance(condition, DidNot):
-            expression = self.did_not(condition)
-        elif isinstance(condition, Percentile):
-            expression = self.percentile(condition)
-        else:
-            expression = f"{self.membership(condition)} in {_list(condition.values, 'text')}"
-        return f"coalesce({expression}, false)"
+            trait = condition.trait
+            value = self.trait(trait)
+            return self._leaf(_compare(value, condition.op, condition.value, trait.kind), _trait_label(trait), value,
+                              _test_text(condition.op, condition.value), trait.kind)
+        if isinstance(condition, EventTest):
+            value = self.event(condition)
+            return self._leaf(_compare(value, condition.op, condition.value, "number"), _measure_label(condition),
+                              value, _test_text(condition.op, condition.value))
+        if isinstance(condition, DidNot):
+            did = self.did_not(condition)
+            first = self.did_first(condition)
+            name = self._named(self.leaves, "leaf", f"coalesce({did}, false)")
+            x, y = _selection_label(condition.did, "({})"), _selection_label(condition.then_not, None)
+            within = f" within {condition.within_days} days" if condition.within_days is not None else " after it"
+            shown = f"{{{{ explain_value('{first}', 'timestamp') }}}}"
+            self.facts.setdefault(name, (
+                _text(f"first {x} at ", shown, f", no {y}{within}", equals=False),
+                f"case when {first} is null then {literal('no ' + x)} "
+                f"else {_text(f'first {x} at ', shown, f', then {y}{within}', equals=False)} end",
+            ))
+            return name
+        if isinstance(condition, Percentile):
+            value = self.trait(condition.trait)
+            within = f" within {_trait_label(condition.within)}" if condition.within else ""
+            return self._leaf(self.percentile(condition), _trait_label(condition.trait), value,
+                              f" in the {condition.direction} {_number_text(condition.percent)}%{within}",
+                              condition.trait.kind)
+        value = self.membership(condition)
+        label = condition.model if condition.column == f"{condition.model}_segment" or self._is_segment_column(
+            condition) else f"{condition.model}.{condition.column}"
+        return self._leaf(f"{value} in {_list(condition.values, 'text')}", label, value,
+                          _test_text("in", condition.values), "text")
+
+    def _is_segment_column(self, condition: Membership) -> bool:
+        model = self.catalog.model(condition.model)
+        return model is not None and model.segment_column == condition.column
+
+    def explain(self, condition: Condition, holds: bool) -> str:
+        """SQL text saying why `condition` holds (or, holds=False, fails) for the row, read only on rows where it
+        does: an `all` that holds lists every part, one that fails its failing parts; an `any` the reverse; `not`
+        explains its part the other way."""
+        if isinstance(condition, Negate):
+            return self.explain(condition.item, not holds)
+        if isinstance(condition, Combine):
+            every = (condition.kind == "all") == holds
+            parts = [self.explain(item, holds) if every else
+                     f"case when {'' if holds else 'not '}{self.condition(item)} then {self.explain(item, holds)} end"
+                     for item in condition.items]
+            return parts[0] if len(parts) == 1 else "concat_ws('; ', " + ", ".join(parts) + ")"
+        true, false = self.facts[self.condition(condition)]
+        return true if holds else false
 
     # the model
     def ctes(self, conditions: dict[str, str]) -> list[tuple[str, str]]:
@@ -235,8 +295,71 @@ class _Model:
                                          "population" + "".join(f"\n{join}" for join in joins))))
         if self.ranks:
             ctes.append(("ranked", _select(["entities.*", *_aliased(self.ranks)], "entities")))
-        ctes.append(("conditions", _select([self.key, *_aliased(conditions)], "ranked" if self.ranks else "entities")))
+        ctes.append(("leaves", _select(["*", *_aliased(self.leaves)], "ranked" if self.ranks else "entities")))
+        ctes.append(("conditions", _select(["*", *_aliased(conditions)], "leaves")))
         return ctes
+
+
+def _number_text(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _value_text(value: Any) -> str:
+    """A definition's value as its explanation writes it (a date as YYYY-MM-DD, a boolean as true or false)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    return str(value)
+
+
+def _test_text(op: str, value: Any) -> str:
+    """What the condition asks, after the value: " >= 15", " in (free, starter)", " between 1 and 5"."""
+    if op in ("is null", "is not null"):
+        return f" {op}"
+    if op in ("in", "not in"):
+        return f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
+    if op == "between":
+        return f" between {_value_text(value[0])} and {_value_text(value[1])}"
+    return f" {op} {_value_text(value)}"
+
+
+def _trait_label(trait: Trait) -> str:
+    return f"account.{trait.column}" if trait.via_account else trait.column
+
+
+def _window_label(window: Window) -> str:
+    if window.last_days is not None:
+        return f"last {window.last_days} days"
+    if window.days_ago is not None:
+        return f"{window.days_ago[0]} to {window.days_ago[1]} days ago"
+    if window.since is not None:
+        return f"since {window.since.isoformat()}"
+    return ""
+
+
+def _selection_label(selection: EventSelection, window_format: str | None = ", {}") -> str:
+    """The events a condition reads, as its explanation names them: "page_viewed where page_path in (/pricing)",
+    then the window in `window_format` (none for a did-not's Y, which has none)."""
+    where = "".join(f" where {prop} in ({', '.join(values)})" for prop, values in selection.where)
+    window = _window_label(selection.window)
+    shown = window_format.format(window) if window and window_format else ""
+    return " or ".join(selection.events) + where + (" " + shown if shown.startswith("(") else shown)
+
+
+def _measure_label(test: EventTest) -> str:
+    measure = f"distinct {test.of}" if test.measure == "distinct" else test.measure
+    return f"{measure}({_selection_label(test.selection)})"
+
+
+def _text(label: str, shown: str, test: str, equals: bool = True) -> str:
+    """SQL text "<label>=<value><test>": the label and the test (a definition's words) through literal, the value
+    through the explain_value macro."""
+    if not test:
+        return f"concat({literal(label + ('=' if equals else ''))}, {shown})"
+    return f"concat({literal(label + ('=' if equals else ''))}, {shown}, {literal(test)})"
 
 
 def _aliased(columns: dict[str, str]) -> list[str]:
@@ -266,7 +389,7 @@ def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalo
     catalog = catalog or load_catalog(project_dir)
     model = _Model(entity, catalog)
     compiled = {f"c_{i}": model.condition(tree) for i, tree in enumerate(read_conditions(conditions, entity, catalog))}
-    return _with(model.ctes(compiled), "select * from conditions")
+    return _with(model.ctes(compiled), _select([model.key, *compiled], "conditions"))
 
 
 def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
@@ -285,15 +408,40 @@ def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
         compiled[f"matches_{i}"] = model.condition(segment.condition)
         cases.append((f"conditions.matches_{i}", segment.name))
     when = "\n".join(f"{INDENT * 3}when {test} then '{value}'" for test, value in cases)
+    why = "\n".join(f"{INDENT * 3}when {test} then {text}" for (test, _), text in
+                    zip(cases, _explanations(model, segment_set), strict=False))
     final = (f"select\n"
              f"{INDENT}cast(conditions.{model.key} as {{{{ dbt.type_string() }}}}) as {model.key},\n"
              f"{INDENT}cast(\n{INDENT * 2}case\n{when}\n{INDENT * 3}else '{segment_set.fallback}'\n"
              f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.segment_column},\n"
+             f"{INDENT}cast(\n{INDENT * 2}case\n{why}\n{INDENT * 3}else {_fallback_explanation(model, segment_set)}\n"
+             f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.segment_column}_explanation,\n"
              f"{INDENT}{{{{ as_of_date() }}}} as as_of_date\n"
              f"from conditions")
     header = (f"-- Generated by `segments custom compile` from segments/{segment_set.file} (docs/custom_segments.md):\n"
               f"-- edit the definition, not this file. {segment_set.mart}: the custom segment {segment_set.name}.\n")
     return header + _with(model.ctes(compiled), final)
+
+
+def _explanations(model: _Model, segment_set: SegmentSet) -> list[str]:
+    """The explanation of each case of the set's segment, in the order of its cases: excluded, holdout, segments."""
+    texts = []
+    if segment_set.exclude is not None:
+        texts.append(model.explain(segment_set.exclude, True))
+    if segment_set.holdout_share:
+        share = round(segment_set.holdout_share * 10000)
+        texts.append(literal(f"in the holdout: bucket of md5({model.key}, {segment_set.name}) below {share} of 10000"))
+    texts.extend(model.explain(segment.condition, True) for segment in segment_set.segments)
+    return texts
+
+
+def _fallback_explanation(model: _Model, segment_set: SegmentSet) -> str:
+    """Why no segment matched: a lone segment's failing condition; for a set, each segment's, by name."""
+    if segment_set.lone:
+        return model.explain(segment_set.segments[0].condition, False)
+    parts = [f"concat({literal('not ' + segment.name + ' (')}, {model.explain(segment.condition, False)}, ')')"
+             for segment in segment_set.segments]
+    return parts[0] if len(parts) == 1 else "concat_ws('; ', " + ", ".join(parts) + ")"
 
 
 def event_usage(conditions: list[Condition]) -> tuple[list[str], list[str]]:

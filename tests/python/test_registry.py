@@ -49,7 +49,7 @@ def _project_copy(tmp_path, entries: list[dict] | None = None):
         project["vars"]["segment_registry"] = entries
     (tmp_path / "dbt_project.yml").write_text(yaml.safe_dump(project, sort_keys=False))
     shutil.copy(PROJECT_DIR / LOCK_FILE, tmp_path / LOCK_FILE)
-    for path in [*GENERATED, MARTS_YAML]:
+    for path in [*GENERATED, MARTS_YAML, MODELS_YAML]:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(PROJECT_DIR / path, tmp_path / path)
     shutil.copytree(PROJECT_DIR / SEGMENTS_DIR, tmp_path / SEGMENTS_DIR)  # the custom segments
@@ -165,6 +165,20 @@ def test_a_widened_value_set_is_caught_until_locked(tmp_path):
     assert lock.exit_code == 0 and "locked: seg_behavioral.behavioral_segment: the registry adds vip_lurker" in lock.output
     assert runner.invoke(main, ["registry", "check", "--project-dir", str(project)]).exit_code == 0
     assert read_lock(project)["seg_behavioral"]["values"]["behavioral_segment"][-1] == "vip_lurker"
+
+
+def test_a_mart_without_its_explanation_column_is_named(tmp_path):
+    project = _project_copy(tmp_path)
+    marts = yaml.safe_load((project / MARTS_YAML).read_text())
+    behavioral = next(model for model in marts["models"] if model["name"] == "seg_behavioral")
+    behavioral["columns"] = [c for c in behavioral["columns"] if c["name"] != "behavioral_segment_explanation"]
+    (project / MARTS_YAML).write_text(yaml.safe_dump(marts, sort_keys=False))
+    (project / MODELS_YAML).unlink()
+    check = CliRunner().invoke(main, ["registry", "check", "--project-dir", str(project)])
+    assert check.exit_code == 1
+    assert ("behavioral: seg_behavioral has no column behavioral_segment_explanation in its YAML: why each entity "
+            "has its segment") in check.output
+    assert "power_users: no YAML under models/ describes its mart seg_custom__power_users" in check.output
 
 
 def test_other_lock_differences_are_named(tmp_path):

@@ -44,6 +44,7 @@ select
         when behavior.logins_30d > 0 then 'light'
         else 'quiet'
     end as {{ dbt.type_string() }}) as engagement_segment,
+    cast({{ explain_fact('logins_30d', 'behavior.logins_30d') }} as {{ dbt.type_string() }}) as engagement_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from contacts
 left join behavior on contacts.contact_id = behavior.contact_id
@@ -58,6 +59,7 @@ ENGAGEMENT_YAML = {"version": 2, "models": [{
          "data_tests": [{"exhaustive_exclusive_segments": {"arguments": {
              "key": "contact_id", "entities": "ref('int_contacts__as_of')",
              "values": "{{ segment_values('seg_engagement', 'engagement_segment') }}"}}}]},
+        {"name": "engagement_segment_explanation", "data_type": "varchar", "description": "Why: logins_30d."},
         {"name": "as_of_date", "data_type": "date", "description": "The day the segment holds for."},
     ],
 }]}
@@ -158,6 +160,25 @@ def test_one_yaml_entry_makes_a_segment_in_every_consumer(extended_project):
         assert baseline == len(mart)
         feed = con.execute("select count(*), count(sw_report_makers_segment) from reverse_etl.rev_etl__crm_contacts").fetchone()
         assert feed[0] > 0 and feed[0] == feed[1]
+        # an any explains the parts that held, or when none did, every part
+        reports = dict(con.execute(
+            "select contact_id, count(*) from intermediate.int_events__attributed where event_name = 'report_created' "
+            f"and activity_date > date '{ka.AS_OF}' - 30 and contact_id is not null group by 1").fetchall())
+        logins = dict(con.execute("select contact_id, logins_30d from marts.seg_behavioral").fetchall())
+        explained = dict(con.execute("select contact_id, report_makers_segment_explanation "
+                                     "from marts.seg_custom__report_makers").fetchall())
+        for contact, explanation in explained.items():
+            count = reports.get(contact, 0)
+            login = "null" if logins.get(contact) is None else logins[contact]
+            parts = [(count >= 1, f"count(report_created, last 30 days)={count}", " >= 1"),
+                     (login != "null" and login > 3, f"logins_30d={login}", " > 3")]
+            if mart[contact] == "member":
+                want = "; ".join(text + test for held, text, test in parts if held)
+            else:
+                want = "; ".join(f"{text}, not{test}" for _, text, test in parts)
+            assert explanation == want, contact
+        assert dict(con.execute("select entity_id, explanation from marts.fct_segment_membership "
+                                "where segment_model = 'report_makers'").fetchall()) == explained
 
 
 def test_validation_checks_the_new_model(extended_project):
@@ -167,3 +188,53 @@ def test_validation_checks_the_new_model(extended_project):
     assert {"seg_engagement", "seg_custom__report_makers"} <= {outcome.suite for outcome in report.outcomes}
     in_set = [o for o in report.outcomes if o.suite == "seg_engagement" and o.column == "engagement_segment"]
     assert in_set and all(o.success for o in in_set)
+
+
+def test_preview_runs_a_definition_on_the_last_build_without_building(extended_project, monkeypatch):
+    """`segments preview` of the built custom segment agrees with its model; of a new definition (not compiled,
+    reading a property no built model reads), its sizes are what the events say, and nothing in
+    the warehouse changes."""
+    project, warehouse, root = extended_project
+    monkeypatch.setenv("DBT_TARGET_PATH", str(root / "target"))
+    runner = CliRunner()
+    args = ["--duckdb", str(warehouse), "--project-dir", str(project), "--json", "--sample", "3"]
+    done = runner.invoke(main, ["preview", "report_makers", *args])
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        built = dict(con.execute("select report_makers_segment, count(*) from marts.seg_custom__report_makers "
+                                 "group by 1").fetchall())
+        explained = dict(con.execute("select contact_id, report_makers_segment_explanation "
+                                     "from marts.seg_custom__report_makers").fetchall())
+        tables = con.execute("select count(*) from information_schema.tables").fetchone()[0]
+    assert result["built"] and result["changed_from_built"] == 0
+    assert {s["segment"]: s["entities"] for s in result["segments"]} == built
+    assert all(len(s["sample"]) == min(3, s["entities"]) for s in result["segments"])
+    assert all(explained[row["id"]] == row["explanation"] for s in result["segments"] for row in s["sample"])
+    assert "select" in result["sql"] and "{{" not in result["sql"]
+
+    new = {"version": 1, "segments": [{
+        "name": "mobile_logins", "description": "Logged in from a mobile device in the last 30 days.",
+        "owner": "a test", "when": {"event": "login", "where": {"device_type": ["mobile"]},
+                                    "window": {"last_days": 30}, "op": ">=", "value": 1}}]}
+    definition = project / "segments" / "preview_only.yml"
+    definition.write_text(yaml.safe_dump(new, sort_keys=False))
+    try:
+        done = runner.invoke(main, ["preview", "mobile_logins", *args])
+    finally:
+        definition.unlink()
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        members = con.execute(
+            "select count(distinct contact_id) from intermediate.int_events__attributed where event_name = "
+            f"'login' and device_type = 'mobile' and activity_date > date '{ka.AS_OF}' - 30").fetchone()[0]
+        contacts = con.execute("select count(*) from marts.dim_contact_segments").fetchone()[0]
+        assert con.execute("select count(*) from information_schema.tables").fetchone()[0] == tables
+    sizes = {s["segment"]: s["entities"] for s in result["segments"]}
+    assert not result["built"] and sizes == {"member": members, "not_member": contacts - members}
+    assert members > 0
+
+    unknown = runner.invoke(main, ["preview", "no_such_segment", *args])
+    assert unknown.exit_code == 2 and "no custom segment named 'no_such_segment'" in unknown.output
+    assert "report_makers" in unknown.output

@@ -39,12 +39,22 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(event_0 >= 1, false) as leaf_0,
+        coalesce(event_1 = 0, false) as leaf_1
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        (coalesce(event_0 >= 1, false) and coalesce(event_1 = 0, false)) as matches_0
-    from entities
+        *,
+        (leaf_0 and leaf_1) as matches_0
+    from leaves
 
 )
 
@@ -56,5 +66,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as inactive_7d_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat_ws('; ', concat({{ sql_string("count(login or signed in)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(" >= 1") }}), concat({{ sql_string("count(login or signed in, last 7 days)=") }}, {{ explain_value('event_1', 'number') }}))
+            else concat_ws('; ', case when not leaf_0 then concat({{ sql_string("count(login or signed in)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(", not >= 1") }}) end, case when not leaf_1 then concat({{ sql_string("count(login or signed in, last 7 days)=") }}, {{ explain_value('event_1', 'number') }}, {{ sql_string(", not = 0") }}) end)
+        end as {{ dbt.type_string() }}
+    ) as inactive_7d_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

@@ -42,7 +42,8 @@ entities as (
 
     select
         population.contact_id,
-        (event_measures.measure_0 is not null and coalesce(did_checks.check_0, 0) = 0) as did_0
+        (event_measures.measure_0 is not null and coalesce(did_checks.check_0, 0) = 0) as did_0,
+        event_measures.measure_0 as event_1
     from population
     left join event_measures
         on population.contact_id = event_measures.contact_id
@@ -51,12 +52,21 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(did_0, false) as leaf_0
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        coalesce(did_0, false) as matches_0
-    from entities
+        *,
+        leaf_0 as matches_0
+    from leaves
 
 )
 
@@ -68,5 +78,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as invoice_created_not_sent_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat({{ sql_string("first invoice_created (last 30 days) at ") }}, {{ explain_value('event_1', 'timestamp') }}, {{ sql_string(", no invoice_sent after it") }})
+            else case when event_1 is null then {{ sql_string("no invoice_created (last 30 days)") }} else concat({{ sql_string("first invoice_created (last 30 days) at ") }}, {{ explain_value('event_1', 'timestamp') }}, {{ sql_string(", then invoice_sent after it") }}) end
+        end as {{ dbt.type_string() }}
+    ) as invoice_created_not_sent_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

@@ -21,12 +21,21 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(trait_0 > 500, false) as leaf_0
+    from entities
+
+),
+
 conditions as (
 
     select
-        account_id,
-        coalesce(trait_0 > 500, false) as matches_0
-    from entities
+        *,
+        leaf_0 as matches_0
+    from leaves
 
 )
 
@@ -38,5 +47,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as large_companies_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat({{ sql_string("employee_count=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(" > 500") }})
+            else concat({{ sql_string("employee_count=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(", not > 500") }})
+        end as {{ dbt.type_string() }}
+    ) as large_companies_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

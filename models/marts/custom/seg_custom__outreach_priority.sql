@@ -34,16 +34,29 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(trait_0 = {{ sql_string("canceled") }}, false) as leaf_0,
+        coalesce(segment_1 in ({{ sql_string("member") }}), false) as leaf_1,
+        coalesce(segment_2 in ({{ sql_string("member") }}), false) as leaf_2,
+        coalesce(segment_3 in ({{ sql_string("member") }}), false) as leaf_3,
+        coalesce(trait_4 > 500, false) as leaf_4
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        coalesce(trait_0 = {{ sql_string("canceled") }}, false) as is_excluded,
+        *,
+        leaf_0 as is_excluded,
         ({{ holdout_bucket(dbt.concat(['contact_id', "':outreach_priority'"])) }} < 1000) as is_holdout,
-        coalesce(segment_1 in ({{ sql_string("member") }}), false) as matches_0,
-        coalesce(segment_2 in ({{ sql_string("member") }}), false) as matches_1,
-        (coalesce(segment_3 in ({{ sql_string("member") }}), false) and coalesce(trait_4 > 500, false)) as matches_2
-    from entities
+        leaf_1 as matches_0,
+        leaf_2 as matches_1,
+        (leaf_3 and leaf_4) as matches_2
+    from leaves
 
 )
 
@@ -59,5 +72,15 @@ select
             else 'nurture'
         end as {{ dbt.type_string() }}
     ) as outreach_priority_segment,
+    cast(
+        case
+            when conditions.is_excluded then concat({{ sql_string("subscription_status=") }}, {{ explain_value('trait_0', 'text') }})
+            when conditions.is_holdout then {{ sql_string("in the holdout: bucket of md5(contact_id, outreach_priority) below 1000 of 10000") }}
+            when conditions.matches_0 then concat({{ sql_string("trial_ending_low_usage=") }}, {{ explain_value('segment_1', 'text') }})
+            when conditions.matches_1 then concat({{ sql_string("inactive_7d=") }}, {{ explain_value('segment_2', 'text') }})
+            when conditions.matches_2 then concat_ws('; ', concat({{ sql_string("power_users=") }}, {{ explain_value('segment_3', 'text') }}), concat({{ sql_string("account.employee_count=") }}, {{ explain_value('trait_4', 'number') }}, {{ sql_string(" > 500") }}))
+            else concat_ws('; ', concat({{ sql_string("not rescue_trial (") }}, concat({{ sql_string("trial_ending_low_usage=") }}, {{ explain_value('segment_1', 'text') }}, {{ sql_string(", not in (member)") }}), ')'), concat({{ sql_string("not win_back (") }}, concat({{ sql_string("inactive_7d=") }}, {{ explain_value('segment_2', 'text') }}, {{ sql_string(", not in (member)") }}), ')'), concat({{ sql_string("not expand_account (") }}, concat_ws('; ', case when not leaf_3 then concat({{ sql_string("power_users=") }}, {{ explain_value('segment_3', 'text') }}, {{ sql_string(", not in (member)") }}) end, case when not leaf_4 then concat({{ sql_string("account.employee_count=") }}, {{ explain_value('trait_4', 'number') }}, {{ sql_string(", not > 500") }}) end), ')'))
+        end as {{ dbt.type_string() }}
+    ) as outreach_priority_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

@@ -22,12 +22,22 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(trait_0 > 15, false) as leaf_0,
+        coalesce(trait_1 >= 1, false) as leaf_1
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        (coalesce(trait_0 > 15, false) and coalesce(trait_1 >= 1, false)) as matches_0
-    from entities
+        *,
+        (leaf_0 and leaf_1) as matches_0
+    from leaves
 
 )
 
@@ -39,5 +49,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as power_users_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat_ws('; ', concat({{ sql_string("logins_30d=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(" > 15") }}), concat({{ sql_string("core_events_30d=") }}, {{ explain_value('trait_1', 'number') }}, {{ sql_string(" >= 1") }}))
+            else concat_ws('; ', case when not leaf_0 then concat({{ sql_string("logins_30d=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(", not > 15") }}) end, case when not leaf_1 then concat({{ sql_string("core_events_30d=") }}, {{ explain_value('trait_1', 'number') }}, {{ sql_string(", not >= 1") }}) end)
+        end as {{ dbt.type_string() }}
+    ) as power_users_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

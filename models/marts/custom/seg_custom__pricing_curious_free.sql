@@ -40,12 +40,23 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(event_0 >= 3, false) as leaf_0,
+        coalesce(trait_1 = {{ sql_string("free") }}, false) as leaf_1,
+        coalesce(trait_1 is null, false) as leaf_2
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        (coalesce(event_0 >= 3, false) and (coalesce(trait_1 = {{ sql_string("free") }}, false) or coalesce(trait_1 is null, false))) as matches_0
-    from entities
+        *,
+        (leaf_0 and (leaf_1 or leaf_2)) as matches_0
+    from leaves
 
 )
 
@@ -57,5 +68,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as pricing_curious_free_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat_ws('; ', concat({{ sql_string("count(page_viewed where page_path in (/pricing), last 7 days)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(" >= 3") }}), concat_ws('; ', case when leaf_1 then concat({{ sql_string("plan=") }}, {{ explain_value('trait_1', 'text') }}) end, case when leaf_2 then concat({{ sql_string("plan=") }}, {{ explain_value('trait_1', 'text') }}, {{ sql_string(" is null") }}) end))
+            else concat_ws('; ', case when not leaf_0 then concat({{ sql_string("count(page_viewed where page_path in (/pricing), last 7 days)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(", not >= 3") }}) end, case when not (leaf_1 or leaf_2) then concat_ws('; ', concat({{ sql_string("plan=") }}, {{ explain_value('trait_1', 'text') }}, {{ sql_string(", not = free") }}), concat({{ sql_string("plan=") }}, {{ explain_value('trait_1', 'text') }}, {{ sql_string(" is not null") }})) end)
+        end as {{ dbt.type_string() }}
+    ) as pricing_curious_free_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

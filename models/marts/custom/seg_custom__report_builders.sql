@@ -37,12 +37,21 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(event_0 >= 15, false) as leaf_0
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        coalesce(event_0 >= 15, false) as matches_0
-    from entities
+        *,
+        leaf_0 as matches_0
+    from leaves
 
 )
 
@@ -54,5 +63,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as report_builders_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat({{ sql_string("count(report_created)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(" >= 15") }})
+            else concat({{ sql_string("count(report_created)=") }}, {{ explain_value('event_0', 'number') }}, {{ sql_string(", not >= 15") }})
+        end as {{ dbt.type_string() }}
+    ) as report_builders_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

@@ -31,12 +31,21 @@ ranked as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce((trait_0 is not null and rank_0 * 100 < 10.0 * rank_1), false) as leaf_0
+    from ranked
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        coalesce((trait_0 is not null and rank_0 * 100 < 10.0 * rank_1), false) as matches_0
-    from ranked
+        *,
+        leaf_0 as matches_0
+    from leaves
 
 )
 
@@ -48,5 +57,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as top_revenue_10pct_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat({{ sql_string("net_revenue=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(" in the top 10\x25") }})
+            else concat({{ sql_string("net_revenue=") }}, {{ explain_value('trait_0', 'number') }}, {{ sql_string(", not in the top 10\x25") }})
+        end as {{ dbt.type_string() }}
+    ) as top_revenue_10pct_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

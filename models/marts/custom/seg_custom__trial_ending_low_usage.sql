@@ -25,12 +25,23 @@ entities as (
 
 ),
 
+leaves as (
+
+    select
+        *,
+        coalesce(trait_0 = {{ sql_string("trialing") }}, false) as leaf_0,
+        coalesce(trait_1 between 0 and 7, false) as leaf_1,
+        coalesce(trait_2 < 5, false) as leaf_2
+    from entities
+
+),
+
 conditions as (
 
     select
-        contact_id,
-        (coalesce(trait_0 = {{ sql_string("trialing") }}, false) and coalesce(trait_1 between 0 and 7, false) and coalesce(trait_2 < 5, false)) as matches_0
-    from entities
+        *,
+        (leaf_0 and leaf_1 and leaf_2) as matches_0
+    from leaves
 
 )
 
@@ -42,5 +53,11 @@ select
             else 'not_member'
         end as {{ dbt.type_string() }}
     ) as trial_ending_low_usage_segment,
+    cast(
+        case
+            when conditions.matches_0 then concat_ws('; ', concat({{ sql_string("subscription_status=") }}, {{ explain_value('trait_0', 'text') }}), concat({{ sql_string("days_to_renewal=") }}, {{ explain_value('trait_1', 'number') }}, {{ sql_string(" between 0 and 7") }}), concat({{ sql_string("logins_30d=") }}, {{ explain_value('trait_2', 'number') }}, {{ sql_string(" < 5") }}))
+            else concat_ws('; ', case when not leaf_0 then concat({{ sql_string("subscription_status=") }}, {{ explain_value('trait_0', 'text') }}, {{ sql_string(", not = trialing") }}) end, case when not leaf_1 then concat({{ sql_string("days_to_renewal=") }}, {{ explain_value('trait_1', 'number') }}, {{ sql_string(", not between 0 and 7") }}) end, case when not leaf_2 then concat({{ sql_string("logins_30d=") }}, {{ explain_value('trait_2', 'number') }}, {{ sql_string(", not < 5") }}) end)
+        end as {{ dbt.type_string() }}
+    ) as trial_ending_low_usage_segment_explanation,
     {{ as_of_date() }} as as_of_date
 from conditions

@@ -96,6 +96,7 @@ compared as (
         coalesce(membership.segment_model, previous_state.segment_model) as segment_model,
         previous_state.segment as from_segment,
         membership.segment as to_segment,
+        membership.explanation,
         previous_state.transition_date as from_date
     from membership
     full outer join previous_state
@@ -114,6 +115,7 @@ changes as (
         compared.segment_model,
         compared.from_segment,
         compared.to_segment,
+        compared.explanation,
         compared.from_date,
         case
             when not has_history.has_rows then 'baseline'
@@ -138,7 +140,8 @@ select
     cast(to_segment as {{ dbt.type_string() }}) as to_segment,
     cast(transition_type as {{ dbt.type_string() }}) as transition_type,
     cast(from_date as date) as from_date,
-    {{ as_of_date() }} as transition_date
+    {{ as_of_date() }} as transition_date,
+    cast(explanation as {{ dbt.type_string() }}) as explanation
 from changes
 -- an entity that had already exited and is still absent is not a change
 where not (from_segment is null and to_segment is null)

@@ -37,11 +37,36 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case behavioral_segment
+            when 'never_active' then 'first_seen_at=null'
+            when 'power_user' then {{ explain_all([
+                explain_fact('logins_30d', 'logins_30d', rest=' >= ' ~ var('power_user_min_logins_30d')),
+                explain_fact('core_events_30d', 'core_events_30d', rest=' >= ' ~ var('power_user_min_core_events_30d')),
+            ]) }}
+            when 'new' then {{ explain_fact('days_since_first_seen', 'days_since_first_seen', rest=' < ' ~ var('new_user_max_days')) }}
+            when 'active' then {{ explain_fact('logins_7d', 'logins_7d', rest=' > 0') }}
+            when 'at_risk' then {{ explain_all([
+                explain_fact('logins_7d', 'logins_7d'), explain_fact('logins_30d', 'logins_30d', rest=' > 0'),
+            ]) }}
+            else {{ explain_all([
+                explain_fact('logins_30d', 'logins_30d'), explain_fact('days_since_last_login', 'days_since_last_login'),
+            ]) }}
+        end as behavioral_segment_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(behavioral_segment as {{ dbt.type_string() }}) as behavioral_segment,
+        cast(behavioral_segment_explanation as {{ dbt.type_string() }}) as behavioral_segment_explanation,
         cast(logins_7d as {{ dbt.type_bigint() }}) as logins_7d,
         cast(logins_30d as {{ dbt.type_bigint() }}) as logins_30d,
         cast(core_events_30d as {{ dbt.type_bigint() }}) as core_events_30d,
@@ -54,7 +79,7 @@ final as (
         cast(days_since_first_seen as {{ dbt.type_int() }}) as days_since_first_seen,
         cast(days_since_last_login as {{ dbt.type_int() }}) as days_since_last_login,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

@@ -73,6 +73,8 @@ segmented as (
         aged.contact_id,
         coalesce(age_bands.age_band, 'unknown') as age_band,
         aged.age,
+        age_bands.min_value as age_min,
+        age_bands.max_value_exclusive as age_max_exclusive,
         aged.is_implausible_age,
         aged.gender,
         coalesce(income_bands.income_band, 'unknown') as income_band,
@@ -95,11 +97,30 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case
+            when is_implausible_age then 'is_implausible_age=true'
+            when age is null then 'age=null'
+            when age_band = 'unknown' then {{ explain_fact('age', 'age', rest=' (in no band of seeds/age_bands.csv)') }}
+            else {{ dbt.concat([
+                explain_fact('age', 'age', rest=' >= '), explain_value('age_min'),
+                "case when age_max_exclusive is null then '' else " ~ dbt.concat(["' and < '", explain_value('age_max_exclusive')]) ~ " end",
+            ]) }}
+        end as age_band_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(age_band as {{ dbt.type_string() }}) as age_band,
+        cast(age_band_explanation as {{ dbt.type_string() }}) as age_band_explanation,
         cast(age as {{ dbt.type_int() }}) as age,
         cast(is_implausible_age as {{ dbt.type_boolean() }}) as is_implausible_age,
         cast(gender as {{ dbt.type_string() }}) as gender,
@@ -109,7 +130,7 @@ final as (
         cast(job_role as {{ dbt.type_string() }}) as job_role,
         cast(seniority as {{ dbt.type_string() }}) as seniority,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

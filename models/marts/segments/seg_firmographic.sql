@@ -67,11 +67,27 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case company_segment
+            when 'unknown' then {{ explain_fact('employee_count', 'employee_count', rest=' (null or < 1)') }}
+            when 'smb' then {{ explain_fact('employee_count', 'employee_count', rest=' <= ' ~ var('smb_max_employees')) }}
+            when 'mid_market' then {{ explain_fact('employee_count', 'employee_count', rest=' <= ' ~ var('mid_market_max_employees')) }}
+            else {{ explain_fact('employee_count', 'employee_count', rest=' > ' ~ var('mid_market_max_employees')) }}
+        end as company_segment_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(account_id as {{ dbt.type_string() }}) as account_id,
         cast(company_segment as {{ dbt.type_string() }}) as company_segment,
+        cast(company_segment_explanation as {{ dbt.type_string() }}) as company_segment_explanation,
         cast(employee_band as {{ dbt.type_string() }}) as employee_band,
         cast(employee_count as {{ dbt.type_bigint() }}) as employee_count,
         cast(needs_dedicated_account_manager as {{ dbt.type_boolean() }}) as needs_dedicated_account_manager,
@@ -84,7 +100,7 @@ final as (
         cast(plan as {{ dbt.type_string() }}) as plan,
         cast(subscription_status as {{ dbt.type_string() }}) as subscription_status,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

@@ -66,11 +66,26 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        {{ explain_all([
+            explain_fact('country_code', 'country_code', kind='text'),
+            explain_fact('country_source', 'country_source', kind='text'),
+            "case when region = 'unknown' and country_code is not null then 'not in seeds/country_codes.csv' end",
+        ]) }} as region_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(region as {{ dbt.type_string() }}) as region,
+        cast(region_explanation as {{ dbt.type_string() }}) as region_explanation,
         cast(country_code as {{ dbt.type_string() }}) as country_code,
         cast(country_source as {{ dbt.type_string() }}) as country_source,
         cast(is_eu as {{ dbt.type_boolean() }}) as is_eu,
@@ -79,7 +94,7 @@ final as (
         cast(preferred_language as {{ dbt.type_string() }}) as preferred_language,
         cast(timezone as {{ dbt.type_string() }}) as timezone,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

@@ -52,18 +52,32 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case lifecycle_stage
+            when 'other' then 'the CRM lifecycle stage is missing or not in seeds/lifecycle_stage_aliases.csv'
+            else {{ dbt.concat(["'the CRM lifecycle stage maps to '", 'lifecycle_stage', "' (seeds/lifecycle_stage_aliases.csv)'"]) }}
+        end as lifecycle_stage_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(lifecycle_stage as {{ dbt.type_string() }}) as lifecycle_stage,
+        cast(lifecycle_stage_explanation as {{ dbt.type_string() }}) as lifecycle_stage_explanation,
         cast(plan as {{ dbt.type_string() }}) as plan,
         cast(subscription_status as {{ dbt.type_string() }}) as subscription_status,
         cast(renewal_window as {{ dbt.type_string() }}) as renewal_window,
         cast(days_to_renewal as {{ dbt.type_int() }}) as days_to_renewal,
         cast(account_owner as {{ dbt.type_string() }}) as account_owner,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

@@ -97,11 +97,50 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case needs_segment
+            when 'needs_support' then {{ explain_all([
+                "case when support_tickets_30d >= " ~ var('support_ticket_threshold') ~ " then "
+                ~ explain_fact('support_tickets_30d', 'support_tickets_30d', rest=' >= ' ~ var('support_ticket_threshold')) ~ " end",
+                "case when csat_score < " ~ var('csat_neutral_min') ~ " then "
+                ~ explain_fact('csat_score', 'csat_score', rest=' < ' ~ var('csat_neutral_min')) ~ " end",
+            ]) }}
+            when 'needs_onboarding' then {{ explain_all([
+                "case when wants_guided_onboarding then 'wants_guided_onboarding=true' end",
+                "case when days_since_first_seen < " ~ var('onboarding_window_days') ~ " and core_events_total = 0 then "
+                ~ explain_all([
+                    explain_fact('days_since_first_seen', 'days_since_first_seen', rest=' < ' ~ var('onboarding_window_days')),
+                    explain_fact('core_events_total', 'core_events_total'),
+                ]) ~ " end",
+            ]) }}
+            when 'invoice_not_sent' then {{ explain_all([
+                explain_fact('invoices_created_30d', 'invoices_created_30d', rest=' > 0'),
+                explain_fact('invoices_sent_since_first_created', 'invoices_sent_since_first_created'),
+            ]) }}
+            when 'upsell_ready' then {{ explain_all([
+                explain_fact('reports_created_total', 'reports_created_total', rest=' >= ' ~ var('usage_limit_reports')),
+                explain_fact('plan', 'plan', kind='text', rest=' (below the top tier)'),
+            ]) }}
+            else {{ explain_all([
+                explain_fact('support_tickets_30d', 'support_tickets_30d'), explain_fact('csat_score', 'csat_score'),
+                explain_fact('core_events_total', 'core_events_total'), explain_fact('invoices_created_30d', 'invoices_created_30d'),
+                explain_fact('reports_created_total', 'reports_created_total'),
+            ]) }}
+        end as needs_segment_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(needs_segment as {{ dbt.type_string() }}) as needs_segment,
+        cast(needs_segment_explanation as {{ dbt.type_string() }}) as needs_segment_explanation,
         cast(needs_support as {{ dbt.type_boolean() }}) as needs_support,
         cast(needs_onboarding as {{ dbt.type_boolean() }}) as needs_onboarding,
         cast(invoice_not_sent as {{ dbt.type_boolean() }}) as invoice_not_sent,
@@ -116,7 +155,7 @@ final as (
         cast(reports_created_total as {{ dbt.type_bigint() }}) as reports_created_total,
         cast(plan as {{ dbt.type_string() }}) as plan,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

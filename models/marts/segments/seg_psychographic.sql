@@ -42,11 +42,27 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case nps_category
+            when 'no_response' then 'nps_score=null'
+            when 'promoter' then {{ explain_fact('nps_score', 'nps_score', rest=' >= ' ~ var('nps_promoter_min')) }}
+            when 'passive' then {{ explain_fact('nps_score', 'nps_score', rest=' >= ' ~ var('nps_passive_min')) }}
+            else {{ explain_fact('nps_score', 'nps_score', rest=' < ' ~ var('nps_passive_min')) }}
+        end as nps_category_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(nps_category as {{ dbt.type_string() }}) as nps_category,
+        cast(nps_category_explanation as {{ dbt.type_string() }}) as nps_category_explanation,
         cast(nps_score as {{ dbt.type_int() }}) as nps_score,
         cast(csat_score as {{ dbt.type_int() }}) as csat_score,
         cast(csat_category as {{ dbt.type_string() }}) as csat_category,
@@ -55,7 +71,7 @@ final as (
         cast(personal_values as {{ dbt.type_string() }}) as personal_values,
         cast(personality as {{ dbt.type_string() }}) as personality,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

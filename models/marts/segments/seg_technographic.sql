@@ -86,11 +86,25 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        {{ explain_all([
+            explain_fact('desktop_events_90d', 'desktop_events_90d'),
+            explain_fact('mobile_events_90d', 'mobile_events_90d'),
+        ]) }} as device_mix_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(device_mix as {{ dbt.type_string() }}) as device_mix,
+        cast(device_mix_explanation as {{ dbt.type_string() }}) as device_mix_explanation,
         cast(primary_device as {{ dbt.type_string() }}) as primary_device,
         cast(primary_browser as {{ dbt.type_string() }}) as primary_browser,
         cast(primary_os as {{ dbt.type_string() }}) as primary_os,
@@ -101,7 +115,7 @@ final as (
         cast(tech_database as {{ dbt.type_string() }}) as tech_database,
         cast(tech_analytics as {{ dbt.type_string() }}) as tech_analytics,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

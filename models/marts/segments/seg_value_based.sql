@@ -54,11 +54,28 @@ segmented as (
 
 ),
 
+-- why: the values behind the rule that matched (macros/segments/explanation.sql)
+explained as (
+
+    select
+        *,
+        case
+            when rfm_segment = 'prospect' then {{ explain_fact('paid_orders', 'paid_orders', rest=' < 1') }}
+            else {{ explain_all([
+                explain_fact('r_score', 'r_score'), explain_fact('f_score', 'f_score', rest=' (seeds/rfm_segments.csv)'),
+                explain_fact('days_since_last_order', 'days_since_last_order'), explain_fact('paid_orders', 'paid_orders'),
+            ]) }}
+        end as rfm_segment_explanation
+    from segmented
+
+),
+
 final as (
 
     select
         cast(contact_id as {{ dbt.type_string() }}) as contact_id,
         cast(rfm_segment as {{ dbt.type_string() }}) as rfm_segment,
+        cast(rfm_segment_explanation as {{ dbt.type_string() }}) as rfm_segment_explanation,
         cast(value_tier as {{ dbt.type_string() }}) as value_tier,
         cast(paid_orders as {{ dbt.type_bigint() }}) as paid_orders,
         cast(refunds as {{ dbt.type_bigint() }}) as refunds,
@@ -72,7 +89,7 @@ final as (
         cast(m_score as {{ dbt.type_int() }}) as m_score,
         cast(net_revenue_percent_rank as {{ type_double() }}) as net_revenue_percent_rank,
         {{ as_of_date() }} as as_of_date
-    from segmented
+    from explained
 
 )
 

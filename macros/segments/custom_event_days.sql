@@ -1,0 +1,24 @@
+{#-
+    The shared pre-aggregate of the custom segments' event conditions (model int_contacts__custom_event_days,
+    docs/custom_segments.md): one row per contact, UTC day, event name and value of each property in
+    usage.properties, for the events in usage.events, with the events' count and first and last time. The model
+    calls it with what every definition reads (custom_segment_usage()); `segments preview` inlines it with what the
+    previewed definition reads, so a new event or property needs no build.
+-#}
+{% macro custom_event_days_sql(usage) -%}
+    {%- set group_columns = ['contact_id', 'activity_date', 'event_name'] + usage.properties -%}
+    select
+        {{ group_columns | join(',\n        ') }},
+        count(*) as events,
+        min(occurred_at) as first_event_at,
+        max(occurred_at) as last_event_at
+    from {{ ref('int_events__attributed') }}
+    where
+        contact_id is not null
+        {% if usage.events -%}
+            and event_name in {{ sql_string_list(usage.events) }}
+        {%- else -%}
+            and 1 = 0
+        {%- endif %}
+    group by {{ group_columns | join(', ') }}
+{%- endmacro %}
