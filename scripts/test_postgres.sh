@@ -2,7 +2,7 @@
 # End-to-end test of the Postgres target (`make test-postgres`):
 #   1. install PostgreSQL if missing, start a throwaway server on 127.0.0.1 (its own data directory under
 #      target/pg/, a free port, a random password); it is stopped on exit, also on failure or Ctrl-C
-#   2. generate a small dirty dataset into a DuckDB file and `dbt build` it on DuckDB
+#   2. generate a small dirty dataset into a DuckDB file and `dbt build` it on DuckDB (in the background, while 3 runs)
 #   3. copy the same raw tables into Postgres (`segments load-postgres`, COPY) and `dbt build --target postgres`
 #      (seeds, models, unit tests, data tests: all must pass)
 #   4. `segments compare`: every mart of both builds, row by row; any difference fails the run
@@ -40,13 +40,14 @@ source "$workdir/env"
 
 export_test_env
 rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
-generate_and_build_duckdb
+generate_and_start_duckdb
 
 step "copying the raw tables into Postgres"
-segments load-postgres
+segments load-postgres --duckdb "$raw_duckdb"
 
 step "dbt build on Postgres"
 dbt_build postgres
+finish_duckdb_build
 
 step "comparing every mart: DuckDB vs Postgres"
 segments compare --manifest "$workdir/dbt-duckdb/manifest.json"
@@ -55,7 +56,7 @@ segments compare --manifest "$workdir/dbt-duckdb/manifest.json"
 load_schemas() {
     local schema options=()
     for schema in "$@"; do options+=(--schema "$schema"); done
-    segments load-postgres "${options[@]}" >"$workdir/load-postgres.log" 2>&1 \
+    segments load-postgres --duckdb "$raw_duckdb" "${options[@]}" >"$workdir/load-postgres.log" 2>&1 \
         || { cat "$workdir/load-postgres.log" >&2; return 1; }
 }
 compare_marts() {

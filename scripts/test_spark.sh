@@ -59,7 +59,7 @@ rm -rf "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal" "$SEGMENTS_SPARK_DIR"
 load_schemas() {
     local schema options=()
     for schema in "$@"; do options+=(--schema "$schema"); done
-    segments load-spark "${options[@]}" >"$workdir/load-spark.log" 2>&1 \
+    segments load-spark --duckdb "$raw_duckdb" "${options[@]}" >"$workdir/load-spark.log" 2>&1 \
         || { tail -n 40 "$workdir/load-spark.log" >&2; return 1; }
     grep -E '^[0-9.]+ s$' "$workdir/load-spark.log" | tail -n 1 >&2 || true
 }
@@ -72,13 +72,14 @@ compare_marts() {
 }
 
 if [[ ${SPARK_TEST_GENERIC:-1} != 0 ]]; then
-    generate_and_build_duckdb
+    generate_and_start_duckdb
 
     step "writing the raw tables into the Spark warehouse ($SEGMENTS_SPARK_DIR)"
     load_schemas
 
     step "dbt build on Spark"
     dbt_build spark
+    finish_duckdb_build
 
     step "comparing every mart: DuckDB vs Spark"
     compare_marts "$workdir/dbt-duckdb/manifest.json"

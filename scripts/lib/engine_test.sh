@@ -11,8 +11,10 @@ step() { printf '\n==> [%3ds] %s\n' "$((SECONDS - started))" "$*" >&2; }
 # absolute_dir DIR: create DIR and print its absolute path
 absolute_dir() { mkdir -p "$1" && (cd "$1" && pwd); }
 
-# report_result STATUS NAME: the last line of a run, from the caller's EXIT trap
+# report_result STATUS NAME: the last line of a run, from the caller's EXIT trap (a DuckDB build still running in
+# the background is stopped first)
 report_result() {
+    stop_duckdb_build
     if [[ $1 -eq 0 ]]; then
         printf '\n%s passed in %d s\n' "$2" "$((SECONDS - started))" >&2
     else
@@ -44,18 +46,52 @@ dbt_build() {
     grep -E 'Done\. PASS' "$log" | tail -n 1 >&2
 }
 
-# generate_and_build_duckdb: the dirty dataset into $SEGMENTS_DUCKDB_PATH, then the reference build on DuckDB
-generate_and_build_duckdb() {
+# The DuckDB side of a comparison runs in the background while the target's side (load, build) runs: the two are
+# independent until the comparison, and a build is mostly one Python thread, so on two cores they take about the
+# time of the longer one. The target's loader reads $raw_duckdb, a copy of the raw tables made before the DuckDB
+# build takes its file's write lock.
+
+# start_duckdb_build NAME [DBT_ARGS...]: copy $SEGMENTS_DUCKDB_PATH to $raw_duckdb, then `dbt_build duckdb NAME
+# DBT_ARGS...` in the background
+start_duckdb_build() {
+    raw_duckdb=$workdir/raw-copy.duckdb
+    rm -f "$raw_duckdb" "$raw_duckdb.wal"
+    cp "$SEGMENTS_DUCKDB_PATH" "$raw_duckdb"
+    dbt_build duckdb "$@" &
+    duckdb_pid=$!
+}
+
+# finish_duckdb_build: wait for the background DuckDB build; fails when it failed
+finish_duckdb_build() {
+    local pid=$duckdb_pid
+    duckdb_pid=
+    wait "$pid" || { echo "the dbt build on DuckDB failed (its log is above)" >&2; return 1; }
+}
+
+# stop_duckdb_build: a background DuckDB build still running (the target's side failed) is stopped
+stop_duckdb_build() {
+    if [[ -n ${duckdb_pid:-} ]]; then
+        pkill -P "$duckdb_pid" 2>/dev/null || true
+        kill "$duckdb_pid" 2>/dev/null || true
+        wait "$duckdb_pid" 2>/dev/null || true
+        duckdb_pid=
+    fi
+}
+
+# generate_and_start_duckdb: the dirty dataset into $SEGMENTS_DUCKDB_PATH, then the reference build on DuckDB in the
+# background (finish_duckdb_build waits for it)
+generate_and_start_duckdb() {
     step "generating $contacts contacts (seed $seed, as of $as_of) into $SEGMENTS_DUCKDB_PATH"
     segments generate --contacts "$contacts" --seed "$seed" --as-of "$as_of" --quiet
-    step "dbt build on DuckDB"
-    dbt_build duckdb
+    step "dbt build on DuckDB, in the background"
+    start_duckdb_build dbt-duckdb
 }
 
 # compare_adapter_combinations TARGET [NAME...]: every source adapter on TARGET (postgres or spark). For each
 # combination of tests/python/fixtures_combined.py (default: all of them; HubSpot + Segment + Stripe + Qualtrics, Salesforce + RudderStack + Stripe +
 # Qualtrics, HubSpot + Snowplow): the loaders' fixtures into a DuckDB file of its own, `dbt build` on DuckDB with the
-# combination's vars, the loaders' schemas copied to TARGET (the caller's `load_schemas SCHEMA...`), `dbt build
+# combination's vars (in the background), the loaders' schemas copied to TARGET from $raw_duckdb (the caller's
+# `load_schemas SCHEMA...`), `dbt build
 # --target TARGET` with the same vars, and every mart compared (the caller's `compare_marts MANIFEST`). Unit tests
 # are excluded: they feed the generic adapter's models, which these builds do not have (the generic build runs them);
 # so are the data tests of the DuckDB side, which tests/python/test_adapter_combined.py runs on the same builds.
@@ -79,10 +115,10 @@ compare_adapter_combinations() {
     for name in $names; do
         export SEGMENTS_DUCKDB_PATH=$workdir/adapters-$name.duckdb
         rm -f "$SEGMENTS_DUCKDB_PATH" "$SEGMENTS_DUCKDB_PATH.wal"
-        step "adapters $name: the loaders' fixtures into $SEGMENTS_DUCKDB_PATH, dbt build on DuckDB"
+        step "adapters $name: the loaders' fixtures into $SEGMENTS_DUCKDB_PATH, dbt build on DuckDB in the background"
         "$BIN/python" "$fixtures" write "$name" "$SEGMENTS_DUCKDB_PATH"
         vars=$("$BIN/python" "$fixtures" vars "$name")
-        dbt_build duckdb "adapters-$name-duckdb" --exclude-resource-type unit_test --exclude-resource-type test \
+        start_duckdb_build "adapters-$name-duckdb" --exclude-resource-type unit_test --exclude-resource-type test \
             "${select[@]}"
         [[ ${#select[@]} -gt 0 ]] && compare=(--built-by "$workdir/adapters-$name-duckdb/run_results.json")
         read -ra schemas <<<"$("$BIN/python" "$fixtures" schemas "$name")"
@@ -90,6 +126,7 @@ compare_adapter_combinations() {
         load_schemas "${schemas[@]}"
         dbt_build "$target" "adapters-$name-$target" --exclude-resource-type unit_test --full-refresh \
             "${target_tests[@]}" "${select[@]}"
+        finish_duckdb_build
         step "adapters $name: comparing every ${compare[*]:+relation built, not only every }mart: DuckDB vs $target"
         compare_marts "$workdir/adapters-$name-duckdb/manifest.json" "${compare[@]}"
     done
