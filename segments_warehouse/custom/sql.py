@@ -251,8 +251,7 @@ class _Model:
                               f" in the {condition.direction} {_number_text(condition.percent)}%{within}",
                               condition.trait.kind)
         value = self.membership(condition)
-        label = condition.model if condition.column == f"{condition.model}_segment" or self._is_segment_column(
-            condition) else f"{condition.model}.{condition.column}"
+        label = condition.model if self._is_segment_column(condition) else f"{condition.model}.{condition.column}"
         return self._leaf(f"{value} in {_list(condition.values, 'text')}", label, value,
                           _test_text("in", condition.values), "text")
 
@@ -409,7 +408,7 @@ def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
         cases.append((f"conditions.matches_{i}", segment.name))
     when = "\n".join(f"{INDENT * 3}when {test} then '{value}'" for test, value in cases)
     why = "\n".join(f"{INDENT * 3}when {test} then {text}" for (test, _), text in
-                    zip(cases, _explanations(model, segment_set), strict=False))
+                    zip(cases, _explanations(model, segment_set), strict=True))
     final = (f"select\n"
              f"{INDENT}cast(conditions.{model.key} as {{{{ dbt.type_string() }}}}) as {model.key},\n"
              f"{INDENT}cast(\n{INDENT * 2}case\n{when}\n{INDENT * 3}else '{segment_set.fallback}'\n"
