@@ -49,6 +49,24 @@ def _duckdb_path_option(function):
     )(function)
 
 
+_project_dir_option = click.option(
+    "--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
+    help="The dbt project (its dbt_project.yml, segment registry and lock, and segments/*.yml).")
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout instead of tables.")
+
+
+def _stdout() -> Console:
+    """Tables a command answers with, on stdout; a wide canvas when it is not a terminal (logs, pipes)."""
+    return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+
+
+def _table(title: str, *headings: str) -> Table:
+    table = Table(title=title)
+    for heading in headings:
+        table.add_column(heading, overflow="fold")
+    return table
+
+
 def _fail(error: Exception) -> NoReturn:
     """A usage or input problem: one red line, exit code 2 (a failed check exits 1)."""
     console.print(f"[red]error:[/red] {error}")
@@ -381,11 +399,10 @@ def summary_command(run_results, duckdb_path) -> None:
 @main.command("explain")
 @click.argument("contact_id")
 @_duckdb_path_option
-@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="The dbt project, whose segment registry orders the models.")
+@_project_dir_option
 @click.option("--transitions", default=10, show_default=True, type=click.IntRange(0, 1000),
               help="How many of the latest transitions to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout instead of tables.")
+@_json_option
 def explain_command(contact_id, duckdb_path, project_dir, transitions, as_json) -> None:
     """Every segment model's segment for one contact, and why, from the last build; then its latest transitions.
 
@@ -401,18 +418,14 @@ def explain_command(contact_id, duckdb_path, project_dir, transitions, as_json) 
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, default=str))
         return
-    out = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    out = _stdout()
     account = f", account {result.account_id}" if result.account_id else ", no account"
-    table = Table(title=f"Contact {result.contact_id}{account}: segments on {result.as_of_date}")
-    for heading in ("model", "of", "segment", "why"):
-        table.add_column(heading, overflow="fold")
+    table = _table(f"Contact {result.contact_id}{account}: segments on {result.as_of_date}", "model", "of", "segment", "why")
     for m in result.memberships:
         table.add_row(m.segment_model, m.entity_type, m.segment, m.explanation)
     out.print(table)
     if result.transitions:
-        history = Table(title="latest transitions")
-        for heading in ("date", "model", "change", "from", "to", "why"):
-            history.add_column(heading, overflow="fold")
+        history = _table("latest transitions", "date", "model", "change", "from", "to", "why")
         for t in result.transitions:
             history.add_row(str(t.transition_date), t.segment_model, t.transition_type, t.from_segment or "",
                             t.to_segment or "", t.explanation or "")
@@ -422,12 +435,11 @@ def explain_command(contact_id, duckdb_path, project_dir, transitions, as_json) 
 @main.command("preview")
 @click.argument("name")
 @_duckdb_path_option
-@click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
-              help="The dbt project, with the definitions in segments/*.yml.")
+@_project_dir_option
 @click.option("--sample", default=5, show_default=True, type=click.IntRange(0, 1000),
               help="How many ids of each segment to show, with their explanation.")
-@click.option("--sql", "show_sql", is_flag=True, help="Print the compiled SQL too.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout (with the SQL) instead of tables.")
+@click.option("--sql", "show_sql", is_flag=True, help="Print the compiled SQL too (the JSON always has it).")
+@_json_option
 def preview_command(name, duckdb_path, project_dir, sample, show_sql, as_json) -> None:
     """A custom segment as segments/*.yml defines it now, on the last build: size, share, sample ids and why.
 
@@ -445,10 +457,9 @@ def preview_command(name, duckdb_path, project_dir, sample, show_sql, as_json) -
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2, default=str))
         return
-    out = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
-    table = Table(title=f"{result.name}: {result.entities:,} {result.entity}s on {result.as_of_date}")
-    for heading, justify in (("segment", "left"), ("entities", "right"), ("share", "right"), ("sample: id, why", "left")):
-        table.add_column(heading, justify=justify, overflow="fold")
+    out = _stdout()
+    table = _table(f"{result.name}: {result.entities:,} {result.entity}s on {result.as_of_date}",
+                   "segment", "entities", "share", "sample: id, why")
     for size in result.sizes:
         table.add_row(size.segment, f"{size.entities:,}", f"{size.share:.1%}",
                       "\n".join(f"{key}: {why}" for key, why in size.sample))
@@ -624,10 +635,6 @@ def registry_group() -> None:
     """The segment registry (vars segment_registry in dbt_project.yml) and its reviewed lock of allowed values."""
 
 
-_project_dir_option = click.option("--project-dir", default=".", show_default=True, type=click.Path(file_okay=False),
-                                   help="The dbt project (its dbt_project.yml and segment_registry.lock.yml).")
-
-
 @registry_group.command("show")
 @_project_dir_option
 def registry_show_command(project_dir) -> None:
@@ -646,7 +653,7 @@ def registry_show_command(project_dir) -> None:
         table.add_row(model.name, model.mart, model.entity_type,
                       f"{model.segment_column}: {', '.join(model.column(model.segment_column).values)}",
                       ", ".join(wide), ", ".join(f"sw_{column.name}" for column in model.columns if column.crm))
-    Console(width=None if sys.stdout.isatty() else 200).print(table)  # stdout: a listing, not a message
+    _stdout().print(table)  # stdout: a listing, not a message
 
 
 @registry_group.command("check")
@@ -759,9 +766,7 @@ def custom_traits_command(project_dir, entity) -> None:
         catalog = load_catalog(project_dir)
     except RegistryError as error:
         _fail(error)
-    table = Table(title=f"Traits of {entity} segments")
-    for heading in ("trait", "also written", "type", "operators"):
-        table.add_column(heading, overflow="fold")
+    table = _table(f"Traits of {entity} segments", "trait", "also written", "type", "operators")
     for name, traits in sorted(catalog.traits[entity].items()):
         if "." in name and not name.startswith("account."):
             continue
@@ -769,7 +774,7 @@ def custom_traits_command(project_dir, entity) -> None:
             qualified = trait.label if trait.label != name else ""
             table.add_row(name + (" (ambiguous)" if len(traits) > 1 else ""), qualified, trait.kind,
                           ", ".join(OPERATORS[trait.kind]))
-    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    _stdout().print(table)
 
 
 if __name__ == "__main__":

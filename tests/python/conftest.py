@@ -23,6 +23,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 AS_OF = dt.date(2026, 11, 1)
 
+# With the spark extra installed (`make install-spark`), Great Expectations imports PySpark, whose Connect module
+# exits the process when __main__ has neither a spec nor a file (it takes that for a doctest run): the case of a
+# pytest-xdist worker. Naming the worker's __main__ keeps `segments validate` testable there.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = "<pytest-xdist worker>"
+
 
 # The test files that run no dbt build (the generator, the vocabularies, the manifest's structure, the user-agent
 # rules compiled by dbt, the Spark loader, the segment registry): `make test-fast` runs them alone, in about a minute. Every other test

@@ -113,7 +113,7 @@ def read_population(path: Path, project_dir: Path, as_of: dt.date) -> Population
             rows = _rows_by_key(con, relation, "account_id" if account_model else "contact_id")
             row_of = {contact: rows.get(account_of.get(contact) if account_model else contact) for contact in contacts}
             for column, data_type in _columns(con, relation).items():
-                if column in KEYS:
+                if column in KEYS or column == f"{entry['segment_column']}_explanation":  # text to read, not a trait
                     continue
                 label = f"account.{column}" if account_model else f"{entry['name']}.{column}"
                 traits[label] = {c: (row[column] if row else None) for c, row in row_of.items()}
