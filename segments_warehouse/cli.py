@@ -60,6 +60,10 @@ def _stdout() -> Console:
     return Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
 
 
+def _print_json(document: dict) -> None:
+    click.echo(json.dumps(document, indent=2, default=str))
+
+
 def _table(title: str, *headings: str) -> Table:
     table = Table(title=title)
     for heading in headings:
@@ -416,8 +420,7 @@ def explain_command(contact_id, duckdb_path, project_dir, transitions, as_json) 
     except (ExplainError, RegistryError) as error:
         _fail(error)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
-        return
+        return _print_json(result.as_dict())
     out = _stdout()
     account = f", account {result.account_id}" if result.account_id else ", no account"
     table = _table(f"Contact {result.contact_id}{account}: segments on {result.as_of_date}", "model", "of", "segment", "why")
@@ -455,8 +458,7 @@ def preview_command(name, duckdb_path, project_dir, sample, show_sql, as_json) -
     except (PreviewError, CustomSegmentError, RegistryError) as error:
         _fail(error)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2, default=str))
-        return
+        return _print_json(result.as_dict())
     out = _stdout()
     table = _table(f"{result.name}: {result.entities:,} {result.entity}s on {result.as_of_date}",
                    "segment", "entities", "share", "sample: id, why")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .custom.catalog import load_catalog
 from .custom.definitions import SegmentSet, load_definitions
-from .custom.sql import EVENT_DAYS, KEYS, event_usage, jinja_string, segment_set_sql
+from .custom.sql import KEYS, event_usage, jinja_value, segment_set_sql
 
 
 class PreviewError(Exception):
@@ -57,14 +57,9 @@ class Preview:
 
 def preview_sql(segment_set: SegmentSet, catalog) -> str:
     """The model's SQL with the shared event pre-aggregate inlined for this definition's own events."""
-    sql = segment_set_sql(segment_set, catalog)
-    conditions = [segment.condition for segment in segment_set.segments] + (
-        [segment_set.exclude] if segment_set.exclude is not None else [])
-    events, properties = event_usage(conditions)
-    usage = ("{'events': [" + ", ".join(jinja_string(e) for e in events) + "], 'properties': ["
-             + ", ".join(jinja_string(p) for p in properties) + "]}")
-    ref = f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"
-    return sql.replace(ref, f"{{{{ custom_event_days_sql({usage}) }}}}")
+    events, properties = event_usage(list(segment_set.conditions))
+    usage = jinja_value({"events": events, "properties": properties})
+    return segment_set_sql(segment_set, catalog, event_days=f"{{{{ custom_event_days_sql({usage}) }}}}")
 
 
 def _find(name: str, project_dir: Path) -> tuple[SegmentSet, object]:
@@ -125,7 +120,7 @@ def preview(name: str, project_dir: Path | str = ".", duckdb_path: Path | str = 
         total = sum(counts.values())
         result = Preview(segment_set.name, segment_set.entity, as_of, total, sql=compiled)
         for value in segment_set.values:
-            ids = con.execute(f"select {key}, {column}_explanation from preview where {column} = ? order by "
+            ids = con.execute(f"select {key}, {segment_set.explanation_column} from preview where {column} = ? order by "
                               f"{key} limit ?", [value, sample]).fetchall()
             entities = counts.get(value, 0)
             result.sizes.append(SegmentSize(value, entities, round(entities / total, 4) if total else 0.0, ids))

@@ -134,6 +134,15 @@ class SegmentSet:
         return f"{self.name}_segment"
 
     @property
+    def explanation_column(self) -> str:
+        return f"{self.segment_column}_explanation"  # as SegmentModel.explanation_column names it
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """Every condition the model evaluates: its segments', then its exclusion's."""
+        return (*(segment.condition for segment in self.segments), *(() if self.exclude is None else (self.exclude,)))
+
+    @property
     def values(self) -> tuple[str, ...]:
         extra = (("excluded",) if self.exclude is not None else ()) + (("holdout",) if self.holdout_share else ())
         if self.lone:

@@ -35,6 +35,7 @@ from .definitions import (
 KEYS = {"contact": "contact_id", "account": "account_id"}
 POPULATIONS = {"contact": "int_contacts__as_of", "account": "int_accounts__as_of"}
 EVENT_DAYS = "int_contacts__custom_event_days"
+SHARED_EVENT_DAYS = f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"  # what a model's event conditions read
 INDENT = "    "
 
 
@@ -53,6 +54,17 @@ def jinja_string(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return '"' + "".join(out) + '"'
+
+
+def jinja_value(value: Any) -> str:
+    """A mapping, list, boolean or text as a Jinja literal, every text through jinja_string."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{jinja_string(k)}: {jinja_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(jinja_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return jinja_string(str(value))
 
 
 def text_expression(value: str) -> str:
@@ -103,6 +115,7 @@ class _Model:
 
     entity: str
     catalog: Catalog
+    event_days: str = SHARED_EVENT_DAYS  # the SQL of the event_days CTE
     joins: dict[str, str] = field(default_factory=dict)  # alias -> join clause
     values: dict[str, str] = field(default_factory=dict)  # entities column -> expression
     measures: dict[str, str] = field(default_factory=dict)  # event_measures column -> aggregate
@@ -205,14 +218,11 @@ class _Model:
         return f"({value} is not null and {beyond} * 100 < {literal(condition.percent, 'number')} * {count})"
 
     # the tree: each leaf is a boolean column of the leaves CTE, with the text that explains it either way
-    def _leaf(self, expression: str, label: str, value: str, test: str, kind: str = "number") -> str:
-        """A leaf column, explained as "<label>=<value><test>" when it holds (an equality's test is the value
-        itself, so it is left out) and "<label>=<value>, not<test>" when it does not."""
+    def _leaf(self, expression: str, label: str, value: str, tests: tuple[str, str], kind: str = "number") -> str:
+        """A leaf column, explained as "<label>=<value><test>" with the test it passed or failed (_tests)."""
         name = self._named(self.leaves, "leaf", f"coalesce({expression}, false)")
         shown = f"{{{{ explain_value('{value}', '{kind}') }}}}"
-        holds = "" if test.startswith(" = ") or (test.startswith(" in (") and ", " not in test) else test
-        fails = {" is null": " is not null", " is not null": " is null"}.get(test, ", not" + test)
-        self.facts.setdefault(name, (_text(label, shown, holds), _text(label, shown, fails)))
+        self.facts.setdefault(name, (_text(label, shown, tests[0]), _text(label, shown, tests[1])))
         return name
 
     def condition(self, condition: Condition) -> str:
@@ -226,11 +236,11 @@ class _Model:
             trait = condition.trait
             value = self.trait(trait)
             return self._leaf(_compare(value, condition.op, condition.value, trait.kind), _trait_label(trait), value,
-                              _test_text(condition.op, condition.value), trait.kind)
+                              _tests(condition.op, condition.value), trait.kind)
         if isinstance(condition, EventTest):
             value = self.event(condition)
             return self._leaf(_compare(value, condition.op, condition.value, "number"), _measure_label(condition),
-                              value, _test_text(condition.op, condition.value))
+                              value, _tests(condition.op, condition.value))
         if isinstance(condition, DidNot):
             did = self.did_not(condition)
             first = self.did_first(condition)
@@ -247,13 +257,13 @@ class _Model:
         if isinstance(condition, Percentile):
             value = self.trait(condition.trait)
             within = f" within {_trait_label(condition.within)}" if condition.within else ""
-            return self._leaf(self.percentile(condition), _trait_label(condition.trait), value,
-                              f" in the {condition.direction} {_number_text(condition.percent)}%{within}",
+            cut = f" in the {condition.direction} {_number_text(condition.percent)}%{within}"
+            return self._leaf(self.percentile(condition), _trait_label(condition.trait), value, (cut, ", not" + cut),
                               condition.trait.kind)
         value = self.membership(condition)
         label = condition.model if self._is_segment_column(condition) else f"{condition.model}.{condition.column}"
         return self._leaf(f"{value} in {_list(condition.values, 'text')}", label, value,
-                          _test_text("in", condition.values), "text")
+                          _tests("in", condition.values), "text")
 
     def _is_segment_column(self, condition: Membership) -> bool:
         model = self.catalog.model(condition.model)
@@ -280,7 +290,7 @@ class _Model:
         ctes = [("population", _select(population_columns, f"{{{{ ref('{POPULATIONS[self.entity]}') }}}}"))]
         joins = list(self.joins.values())
         if self.measures:
-            ctes.append(("event_days", f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"))
+            ctes.append(("event_days", self.event_days))
             ctes.append(("event_measures", _select(["event_days.contact_id", *_aliased(self.measures)],
                                                    "event_days\ngroup by event_days.contact_id")))
             joins.append("left join event_measures\n    on population.contact_id = event_measures.contact_id")
@@ -314,15 +324,19 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _test_text(op: str, value: Any) -> str:
-    """What the condition asks, after the value: " >= 15", " in (free, starter)", " between 1 and 5"."""
+def _tests(op: str, value: Any) -> tuple[str, str]:
+    """What the condition asks, after the value, when it holds and when it fails: (" >= 15", ", not >= 15"),
+    (" is null", " is not null"). An equality that holds (`=`, `in` one value) adds nothing: the value says it."""
     if op in ("is null", "is not null"):
-        return f" {op}"
+        return f" {op}", " is not null" if op == "is null" else " is null"
     if op in ("in", "not in"):
-        return f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
+        test = f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
+        return ("" if op == "in" and len(value) == 1 else test), ", not" + test
     if op == "between":
-        return f" between {_value_text(value[0])} and {_value_text(value[1])}"
-    return f" {op} {_value_text(value)}"
+        test = f" between {_value_text(value[0])} and {_value_text(value[1])}"
+        return test, ", not" + test
+    test = f" {op} {_value_text(value)}"
+    return ("" if op == "=" else test), ", not" + test
 
 
 def _trait_label(trait: Trait) -> str:
@@ -391,9 +405,10 @@ def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalo
     return _with(model.ctes(compiled), _select([model.key, *compiled], "conditions"))
 
 
-def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
-    """The model of one custom segment or segment set: its key, its segment column and as_of_date."""
-    model = _Model(segment_set.entity, catalog)
+def segment_set_sql(segment_set: SegmentSet, catalog: Catalog, event_days: str = SHARED_EVENT_DAYS) -> str:
+    """The model of one custom segment or segment set: its key, its segment column, its explanation and
+    as_of_date. `event_days`: the SQL the event conditions read instead of the shared pre-aggregate (preview)."""
+    model = _Model(segment_set.entity, catalog, event_days)
     compiled: dict[str, str] = {}
     cases = []
     if segment_set.exclude is not None:
@@ -414,7 +429,7 @@ def segment_set_sql(segment_set: SegmentSet, catalog: Catalog) -> str:
              f"{INDENT}cast(\n{INDENT * 2}case\n{when}\n{INDENT * 3}else '{segment_set.fallback}'\n"
              f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.segment_column},\n"
              f"{INDENT}cast(\n{INDENT * 2}case\n{why}\n{INDENT * 3}else {_fallback_explanation(model, segment_set)}\n"
-             f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.segment_column}_explanation,\n"
+             f"{INDENT * 2}end as {{{{ dbt.type_string() }}}}\n{INDENT}) as {segment_set.explanation_column},\n"
              f"{INDENT}{{{{ as_of_date() }}}} as as_of_date\n"
              f"from conditions")
     header = (f"-- Generated by `segments custom compile` from segments/{segment_set.file} (docs/custom_segments.md):\n"
