@@ -22,6 +22,10 @@ from filelock import FileLock
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 AS_OF = dt.date(2026, 11, 1)
+# The name of every DuckDB file a test builds, each in its own folder. dbt's parse depends on the file's name (the
+# database is named after it, and dbt keys its partial parse on the profile), so with one name every run with the
+# same vars starts from the same cached parse (dbt_invocation) instead of parsing the whole project again.
+WAREHOUSE_FILE = "warehouse.duckdb"
 
 # With the spark extra installed (`make install-spark`), Great Expectations imports PySpark, whose Connect module
 # exits the process when __main__ has neither a spec nor a file (it takes that for a doctest run): the case of a
@@ -38,12 +42,15 @@ FAST_MODULES = {"test_generate", "test_custom_segments", "test_vocab", "test_str
                 "test_registry"}
 
 
-# The test files that take longest (seconds of a 2-worker run, measured 2026-12-02), run first: pytest-xdist hands
+# The test files that take longest (seconds of a 2-worker run, measured 2026-12-03), run first: pytest-xdist hands
 # out whole files in collection order, so a long file started last would keep one worker busy while the other idles.
-LONGEST_FIRST = ["test_history", "test_bad_input", "test_publish", "test_incremental", "test_bench",
-                 "test_adapter_combined", "test_user_agent_rules", "test_raw_shapes", "test_hostile_input",
-                 "test_validate", "test_registry_end_to_end", "test_docs", "test_adapter_stripe", "test_staging",
-                 "test_faults", "test_privacy", "test_marts", "test_gates", "test_load_files", "test_known_answers"]
+# The first needs the session's built warehouse (its worker builds it), the second does not (its worker does not
+# wait for the build).
+LONGEST_FIRST = ["test_publish", "test_bench", "test_incremental", "test_validate", "test_raw_shapes",
+                 "test_registry_end_to_end", "test_hostile_input", "test_history", "test_adapter_stripe",
+                 "test_bad_input", "test_gates", "test_adapter_snowplow", "test_adapter_combined",
+                 "test_user_agent_rules", "test_faults", "test_marts", "test_privacy", "test_adapter_segment",
+                 "test_adapter_qualtrics", "test_docs", "test_adapter_rudderstack", "test_adapter_hubspot"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -73,9 +80,44 @@ def run_dbt(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict |
             unit_tests: bool = False) -> subprocess.CompletedProcess:
     """Run the dbt CLI of this venv against a given DuckDB file, keeping target/ and logs/ out of the repo."""
     command, env, cwd = dbt_invocation(args, duckdb_path, workdir, extra_env, unit_tests)
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    result = DBT_LAUNCHER.run(command, env, cwd)
     keep_parse(command, duckdb_path, workdir, env)
     return result
+
+
+class DbtLauncher:
+    """Runs dbt commands through tests/python/dbt_fork_server.py: one process per pytest process that has
+    imported dbt, forking a fresh child per command (the `dbt` console script's own entry point, argv,
+    environment and folder), so no run pays dbt's import again. SEGMENTS_TEST_DBT_FORK=0 runs each command as
+    a plain subprocess instead; so does a command that is not this venv's dbt."""
+
+    def __init__(self):
+        self._server = None
+
+    def run(self, command: list[str], env: dict, cwd: Path) -> subprocess.CompletedProcess:
+        if os.environ.get("SEGMENTS_TEST_DBT_FORK") == "0" or command[0] != str(BIN_DIR / "dbt"):
+            return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+        if self._server is None or self._server.poll() is not None:
+            self._server = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("dbt_fork_server.py"))], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True, cwd=PROJECT_DIR)
+        with tempfile.TemporaryDirectory(prefix="dbt-run-") as folder:
+            out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+            request = {"args": command[1:], "env": env, "cwd": str(cwd), "stdout": str(out), "stderr": str(err)}
+            self._server.stdin.write(json.dumps(request) + "\n")
+            self._server.stdin.flush()
+            answer = self._server.stdout.readline()
+            assert answer, "tests/python/dbt_fork_server.py ended without answering"
+            return subprocess.CompletedProcess(command, json.loads(answer)["returncode"],
+                                               out.read_text(errors="replace"), err.read_text(errors="replace"))
+
+    def close(self) -> None:
+        if self._server is not None and self._server.poll() is None:
+            self._server.stdin.close()
+            self._server.wait(timeout=60)
+
+
+DBT_LAUNCHER = DbtLauncher()
 
 
 def dbt_invocation(args: list[str], duckdb_path: Path, workdir: Path, extra_env: dict | None = None,
@@ -167,6 +209,7 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    DBT_LAUNCHER.close()
     folder = getattr(config, "_segments_parse_cache", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
@@ -200,16 +243,16 @@ def built_warehouse(tmp_path_factory, worker_id) -> Warehouse:
             _build_warehouse(shared)
             (shared / "built.ok").touch()
     workdir = tmp_path_factory.mktemp("built")
-    shutil.copy(shared / "warehouse.duckdb", workdir / "warehouse.duckdb")
+    shutil.copy(shared / WAREHOUSE_FILE, workdir / WAREHOUSE_FILE)
     shutil.copy(shared / "manifest.json", workdir / "manifest.json")
     shutil.copytree(shared / "target", workdir / "target")
-    return Warehouse(workdir / "warehouse.duckdb", json.loads((workdir / "manifest.json").read_text()), workdir)
+    return Warehouse(workdir / WAREHOUSE_FILE, json.loads((workdir / "manifest.json").read_text()), workdir)
 
 
 def _build_warehouse(workdir: Path) -> Warehouse:
     from segments_warehouse.generate import generate
 
-    path = workdir / "warehouse.duckdb"
+    path = workdir / WAREHOUSE_FILE
     manifest = generate(2_000, 7, AS_OF, duckdb_path=str(path), progress=False)
     (workdir / "manifest.json").write_text(json.dumps(manifest, indent=2))
     result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], path, workdir, unit_tests=True)
@@ -222,7 +265,7 @@ def build_loader_warehouse(tmp_path_factory, name: str, write, variables: dict) 
     with `variables` (which choose the adapters). Its unit tests are left out: they feed the generic adapter's
     models, which such a build does not have. The DuckDB file's path."""
     workdir = tmp_path_factory.mktemp(name)
-    path = workdir / "warehouse.duckdb"
+    path = workdir / WAREHOUSE_FILE
     with duckdb.connect(str(path)) as con:
         write(con)
     result = run_dbt(["build", "--vars", json.dumps(variables)], path, workdir)
@@ -233,7 +276,7 @@ def build_loader_warehouse(tmp_path_factory, name: str, write, variables: dict) 
 @pytest.fixture()
 def warehouse_copy(built_warehouse, tmp_path) -> Path:
     """A private copy of the built warehouse that a test may damage."""
-    copy = tmp_path / "copy.duckdb"
+    copy = tmp_path / WAREHOUSE_FILE
     shutil.copy(built_warehouse.path, copy)
     return copy
 

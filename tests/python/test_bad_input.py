@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import duckdb
-from conftest import AS_OF, run_cli, run_dbt
+from conftest import AS_OF, WAREHOUSE_FILE, run_cli, run_dbt
 
 
 def test_dbt_names_missing_raw_column(warehouse_copy, tmp_path):
@@ -101,7 +101,7 @@ def test_wrong_raw_types_are_cleaned_or_named(tmp_path):
     naming the table and column (text is parsed: tests/python/test_bad_values.py)."""
     import known_answers as ka
 
-    path = tmp_path / "types.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         con.execute("alter table raw_crm.orders alter amount type varchar")

@@ -15,7 +15,7 @@ import json
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 LOADED = "timestamp '2026-11-02 01:00:00'"
 VARS = json.dumps({"as_of_date": ka.AS_OF})
@@ -28,7 +28,7 @@ def _retype(con, table: str, column: str, type_: str, using: str | None = None) 
 @pytest.fixture(scope="module")
 def bad_values(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bad_values")
-    path = workdir / "bad_values.duckdb"
+    path = workdir / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         con.execute("set TimeZone = 'UTC'")

@@ -13,7 +13,7 @@ import json
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 SCHEMAS = ("reference", "staging", "intermediate", "marts", "data_quality", "reverse_etl")
 # the erasure requests and the erasure node hold what is needed to honour the requests, nothing else may
@@ -84,7 +84,7 @@ def _prepare(path: str) -> None:
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("erasure_keying")
-    path = workdir / "erasure.duckdb"
+    path = workdir / WAREHOUSE_FILE
     _prepare(str(path))
     result = run_dbt(["build", "--vars", json.dumps({"as_of_date": ka.AS_OF})], path, workdir)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}"

@@ -19,7 +19,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import AS_OF, run_cli, run_dbt, run_validate
+from conftest import AS_OF, WAREHOUSE_FILE, run_cli, run_dbt, run_validate
 
 from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, evaluate, load_thresholds
 
@@ -54,7 +54,7 @@ def broken_build(built_warehouse, tmp_path_factory):
     """The generated data with every track's timestamp written 30/10/2026 12:00 (a form nothing parses) and every
     order pointing at a contact id the CRM does not have; rebuilt from raw."""
     workdir = tmp_path_factory.mktemp("broken")
-    path = workdir / "broken.duckdb"
+    path = workdir / WAREHOUSE_FILE
     fresh_copy(built_warehouse.path, path)
     with duckdb.connect(str(path)) as con:
         con.execute("update raw_product.tracks set timestamp = strftime(received_at, '%d/%m/%Y %H:%M')")

@@ -9,7 +9,7 @@ from collections import Counter
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 DATES = ["2026-11-01", "2026-11-03", "2026-11-10"]
 
@@ -87,7 +87,7 @@ def transitions(path) -> list[tuple]:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("history")
-    path = workdir / "known.duckdb"
+    path = workdir / WAREHOUSE_FILE
     ka.write(str(path))
     snapshots = {}
     for as_of in DATES:
@@ -156,7 +156,7 @@ def test_daily_sizes_match_each_build_and_its_movements(history):
 
 def test_rerun_is_idempotent_an_earlier_date_rewinds_and_erasure_reaches_the_past(history, tmp_path):
     path, _, snapshots = history
-    copy = tmp_path / "copy.duckdb"
+    copy = tmp_path / WAREHOUSE_FILE
     copy.write_bytes(path.read_bytes())
     before = transitions(copy)
     build(copy, tmp_path, DATES[-1])  # the same date again: nothing changes

@@ -9,7 +9,7 @@ import json
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 HOSTILE = [
     "'; drop table raw_crm.contacts; --",
@@ -40,7 +40,7 @@ def build(path, workdir):
 
 
 def test_empty_raw_tables_build_green_with_empty_marts(tmp_path):
-    path = tmp_path / "empty.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         for table in RAW_TABLES:
@@ -52,7 +52,7 @@ def test_empty_raw_tables_build_green_with_empty_marts(tmp_path):
 
 
 def test_a_table_of_only_duplicates(tmp_path):
-    path = tmp_path / "dups.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         con.execute("insert into raw_product.tracks select * from raw_product.tracks")
@@ -77,7 +77,7 @@ def test_a_table_of_only_duplicates(tmp_path):
 def hostile_warehouse(tmp_path_factory):
     """The known-answer data plus, in every raw table, one extra row per hostile value in every text column."""
     workdir = tmp_path_factory.mktemp("hostile")
-    path = workdir / "hostile.duckdb"
+    path = workdir / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         for table in RAW_TABLES:

@@ -10,9 +10,11 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import AS_OF, dbt_invocation, keep_parse, run_dbt, run_dbt_until_killed
+from conftest import AS_OF, WAREHOUSE_FILE, dbt_invocation, keep_parse, run_dbt, run_dbt_until_killed
 
 NEXT_DAY = AS_OF + dt.timedelta(days=1)
+# dated as the daily job dates a build (SEGMENTS_AS_OF_DATE, not --vars: the runs share a parse)
+NEXT_DAY_ENV = {"SEGMENTS_AS_OF_DATE": NEXT_DAY.isoformat()}
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging",
@@ -44,7 +46,7 @@ def assert_same_rows(built: dict, reference: dict, after: str) -> None:
 
 
 def build(path, workdir, *flags):
-    result = run_dbt(["build", *flags, "--vars", json.dumps({"as_of_date": NEXT_DAY.isoformat()})], path, workdir)
+    result = run_dbt(["build", *flags], path, workdir, extra_env=NEXT_DAY_ENV)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
     return json.loads((workdir / "target" / "run_results.json").read_text())
 
@@ -59,7 +61,8 @@ def next_day(built_warehouse, tmp_path_factory):
     appended = workdir / "appended.duckdb"
     shutil.copy(built_warehouse.path, appended)
     added = append_day(str(appended), NEXT_DAY, seed=7)
-    refreshed = workdir / "refreshed.duckdb"
+    refreshed = workdir / "full" / WAREHOUSE_FILE
+    refreshed.parent.mkdir()
     shutil.copy(appended, refreshed)
     build(refreshed, workdir / "full", "--full-refresh")
     return appended, added, snapshot(refreshed, MART_SCHEMAS), snapshot(
@@ -68,7 +71,7 @@ def next_day(built_warehouse, tmp_path_factory):
 
 def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     appended, added, full_marts, full_models = next_day
-    path = tmp_path / "incremental.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     shutil.copy(appended, path)
     with duckdb.connect(str(path), read_only=True) as con:
         # the stored rows, as the previous day's build left them (append_day wrote only raw tables)
@@ -134,17 +137,17 @@ def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(n
     have stored the new day, the activity model has not), then re-run normally (no --full-refresh): exactly the
     marts and incremental models of the full refresh (which the uninterrupted incremental build equals, above)."""
     appended, _, full_marts, full_models = next_day
-    path = tmp_path / "killed.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     shutil.copy(appended, path)
-    args = ["build", "--vars", json.dumps({"as_of_date": NEXT_DAY.isoformat()})]
-    command, env, cwd = dbt_invocation(args, path, tmp_path / "killed")
+    args = ["build"]
+    command, env, cwd = dbt_invocation(args, path, tmp_path / "killed", extra_env=NEXT_DAY_ENV)
     seen = run_dbt_until_killed(
         command, env, cwd,
         lambda line: "START sql incremental model intermediate.int_contacts__daily_activity" in line, seconds=300)
     assert "OK created sql incremental model staging.base_product__tracks" in seen, seen[-3000:]
     keep_parse(command, path, tmp_path / "killed", env)
 
-    rerun = run_dbt(args, path, tmp_path / "rerun")
+    rerun = run_dbt(args, path, tmp_path / "rerun", extra_env=NEXT_DAY_ENV)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
     assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the kill and the re-run")
     assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,

@@ -8,7 +8,7 @@ import json
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 MART_COLUMNS = [
     ("seg_behavioral", "behavioral_segment"), ("seg_value_based", "rfm_segment"), ("seg_value_based", "value_tier"),
@@ -20,7 +20,7 @@ MART_COLUMNS = [
 @pytest.fixture(scope="module")
 def known_warehouse(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("known")
-    path = workdir / "known.duckdb"
+    path = workdir / WAREHOUSE_FILE
     ka.write(str(path))
     result = run_dbt(["build", "--vars", json.dumps({"as_of_date": ka.AS_OF})], path, workdir)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout[-6000:]}"

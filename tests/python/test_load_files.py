@@ -9,7 +9,7 @@ import shutil
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_cli, run_dbt
+from conftest import WAREHOUSE_FILE, run_cli, run_dbt
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +29,7 @@ def csv_folder(tmp_path_factory):
 
 
 def _load(folder, tmp_path):
-    target = tmp_path / "loaded.duckdb"
+    target = tmp_path / WAREHOUSE_FILE
     result = run_cli(["load", "--from", str(folder), "--duckdb", str(target)])
     assert "Traceback" not in result.stderr, result.stderr
     return result, target

@@ -69,7 +69,7 @@ def test_readers_see_only_complete_snapshots_during_a_rebuild(built_warehouse, w
     reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop_file)], stdout=subprocess.PIPE, text=True)
     # rebuild for another day while the reader reads, then publish it
     other_day = "2026-10-15"
-    build = run_dbt(["build", "--vars", json.dumps({"as_of_date": other_day})], warehouse_copy, tmp_path)
+    build = run_dbt(["build"], warehouse_copy, tmp_path, extra_env={"SEGMENTS_AS_OF_DATE": other_day})
     assert build.returncode == 0, build.stdout[-3000:]
     # 17 days earlier moves segments by more than the gates allow (at_risk nearly doubles): accepted, as a rewind is
     second = publish(warehouse_copy, published, tmp_path / "target" / "run_results.json", tmp_path, True,

@@ -9,7 +9,7 @@ import json
 import duckdb
 import known_answers as ka
 import pytest
-from conftest import run_dbt
+from conftest import WAREHOUSE_FILE, run_dbt
 
 SEGMENT_COLUMNS = [
     ("seg_behavioral", "behavioral_segment"), ("seg_value_based", "rfm_segment"), ("seg_value_based", "value_tier"),
@@ -46,7 +46,7 @@ def absent_sources_warehouse(tmp_path_factory):
     """An orders-only shop: no accounts, subscriptions, tickets or surveys, and contacts without the optional
     demographic columns; nothing but contacts, orders, events and erasure requests is on disk."""
     workdir = tmp_path_factory.mktemp("absent")
-    path = workdir / "absent.duckdb"
+    path = workdir / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         for table in ABSENT:
@@ -82,7 +82,7 @@ def test_absent_sources_build_with_each_segment_on_its_documented_fallback(absen
 
 
 def test_a_table_declared_absent_that_is_not_a_contract_table_is_named(tmp_path):
-    path = tmp_path / "ka.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     ka.write(str(path))
     result = run_dbt(["parse", "--vars", json.dumps({"absent_raw_tables": ["ticket"]})], path, tmp_path)
     assert result.returncode != 0
@@ -98,7 +98,7 @@ def test_a_table_declared_absent_that_is_not_a_contract_table_is_named(tmp_path)
 def test_columns_a_loader_adds_change_nothing(tmp_path):
     """Every raw table gains columns named like the ones staging computes, filled with junk: every segment is
     still the known answer, and rows in = kept + quarantined still holds (the build runs the balance test)."""
-    path = tmp_path / "extra.duckdb"
+    path = tmp_path / WAREHOUSE_FILE
     ka.write(str(path))
     with duckdb.connect(str(path)) as con:
         for table in RAW_TABLES:
