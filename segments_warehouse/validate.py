@@ -409,6 +409,12 @@ def _observed(result) -> str:
     return ""
 
 
+def _suite_identifier(name: str):
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
+    return ExpectationSuiteIdentifier(name=name)
+
+
 def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | Path = ".") -> ValidationReport:
     """Run every suite against the warehouse (opened read-only); build GX Data Docs under docs_dir."""
     started = dt.datetime.now()
@@ -440,6 +446,7 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
     context.variables.progress_bars = {"globally": False, "metric_calculations": False}
     source = context.data_sources.add_or_update_pandas("segments_warehouse")
     outcomes: list[Outcome] = []
+    rendered: list = []  # this run's results and suites: the pages Data Docs renders (not the folder's history)
     for suite in suites:
         frame = frames[suite.name]
         try:
@@ -454,6 +461,7 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
         checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
             name=suite.name, validation_definitions=[definition], result_format="SUMMARY"))
         result = checkpoint.run(batch_parameters={"dataframe": frame})
+        rendered += [*result.run_results.keys(), _suite_identifier(suite.name)]
         for run in result.run_results.values():
             for item in run.results:
                 config = item.expectation_config
@@ -465,9 +473,9 @@ def validate(duckdb_path: str | Path, docs_dir: str | Path, project_dir: str | P
                     condition = condition.get("pass_through_filter", condition)
                 outcomes.append(Outcome(suite.name, config.type + (f" where {condition}" if condition else ""), column,
                                         bool(item.success), _observed(item)))
-    # the Data Docs site built once, from every suite's stored result (an UpdateDataDocsAction on each checkpoint
-    # rebuilt the whole site once per suite)
-    context.build_data_docs()
+    # the Data Docs pages of this run's results and suites, rendered once with the index (an UpdateDataDocsAction
+    # on each checkpoint rendered them suite by suite, rebuilding the index every time)
+    context.build_data_docs(resource_identifiers=rendered)
     sites = context.get_docs_sites_urls()
     index = Path(sites[0]["site_url"].removeprefix("file://")) if sites and sites[0].get("site_url") else None
     seconds = round((dt.datetime.now() - started).total_seconds(), 1)

@@ -75,6 +75,8 @@ nullif(trim(case
       - desktop: any other recognized OS (Windows, Mac OS X, Linux, Ubuntu, Chrome OS, ...);
       - else (nothing recognized, garbage) null, like a missing explicit value.
     uap's "Other" (no rule matched) is null.
+    The relations are unioned (`union`, so distinct); a single relation is read as it is, so it must hold each
+    user agent once (base_product__raw_user_agents does).
 -#}
 {% macro user_agent_ctes(raw_relations) -%}
 user_agents as (

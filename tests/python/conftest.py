@@ -22,9 +22,10 @@ from filelock import FileLock
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BIN_DIR = Path(sys.executable).parent
 AS_OF = dt.date(2026, 11, 1)
-# The name of every DuckDB file a test builds, each in its own folder. dbt's parse depends on the file's name (the
-# database is named after it, and dbt keys its partial parse on the profile), so with one name every run with the
-# same vars starts from the same cached parse (dbt_invocation) instead of parsing the whole project again.
+# The name of the DuckDB file a test builds, each in its own folder (only parse-only runs use another). dbt's
+# parse depends on the file's name (the database is named after it, and dbt keys its partial parse on the
+# profile), so with one name every run with the same vars starts from the same cached parse (dbt_invocation)
+# instead of parsing the whole project again.
 WAREHOUSE_FILE = "warehouse.duckdb"
 
 # With the spark extra installed (`make install-spark`), Great Expectations imports PySpark, whose Connect module
@@ -114,7 +115,11 @@ class DbtLauncher:
     def close(self) -> None:
         if self._server is not None and self._server.poll() is None:
             self._server.stdin.close()
-            self._server.wait(timeout=60)
+            try:
+                self._server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+                self._server.wait()
 
 
 DBT_LAUNCHER = DbtLauncher()

@@ -23,6 +23,9 @@ def _run_child(request: dict) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        devnull = os.open(os.devnull, os.O_RDONLY)  # not the request pipe: nothing dbt starts may read it
+        os.dup2(devnull, 0)
+        os.close(devnull)
         for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
             target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
             os.dup2(target, fd)
@@ -38,7 +41,10 @@ def _run_child(request: dict) -> None:
             code = cli()
         except SystemExit as done:
             code = done.code
-        code = 0 if code is None else code if isinstance(code, int) else 1
+        if code is not None and not isinstance(code, int):  # sys.exit("message"): printed, exit 1, as Python does
+            print(code, file=sys.stderr)
+            code = 1
+        code = code or 0
     except BaseException as error:  # a launcher failure, reported as dbt's would be: on stderr, exit 2
         print(f"dbt_fork_server: {error!r}", file=sys.stderr)
         code = 2
