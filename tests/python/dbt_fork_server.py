@@ -15,40 +15,32 @@ import sys
 
 
 def _run_child(request: dict) -> None:
-    """In the forked child: become the dbt command and exit with its code (never returns). The exit is Python's
-    normal one (SystemExit out of main), as the console script's: DuckDB checkpoints a database when its
-    connection is finalized, so a child ended with os._exit would leave the build in the write-ahead log."""
-    code = 1
+    """In the forked child: become the dbt command, as the console script does (`sys.exit(cli())`), and never
+    return. The exit is Python's normal one (the SystemExit leaves main), which prints a message exit and
+    finalizes DuckDB's connection: DuckDB checkpoints then, so an os._exit would leave the build in the
+    write-ahead log."""
     try:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        devnull = os.open(os.devnull, os.O_RDONLY)  # not the request pipe: nothing dbt starts may read it
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
-            target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        # fd 0 /dev/null, not the request pipe (nothing dbt starts may read it); 1 and 2 the request's files
+        for fd, path, flags in ((0, os.devnull, os.O_RDONLY),
+                                (1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                (2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+            target = os.open(path, flags, 0o644)
             os.dup2(target, fd)
             os.close(target)
-        # the process's own streams from here on (they live until it ends, so no context manager)
-        sys.stdin = open(os.devnull)  # noqa: SIM115
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-        sys.argv = ["dbt", *request["args"]]
-        from dbt.cli.main import cli
-
-        try:
-            code = cli()
-        except SystemExit as done:
-            code = done.code
-        if code is not None and not isinstance(code, int):  # sys.exit("message"): printed, exit 1, as Python does
-            print(code, file=sys.stderr)
-            code = 1
-        code = code or 0
-    except BaseException as error:  # a launcher failure, reported as dbt's would be: on stderr, exit 2
+    except OSError as error:  # a launcher failure, reported as dbt's would be: on stderr, exit 2
         print(f"dbt_fork_server: {error!r}", file=sys.stderr)
-        code = 2
-    raise SystemExit(code)
+        raise SystemExit(2) from None
+    # the process's own streams from here on (they live until it ends, so no context manager)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    sys.argv = ["dbt", *request["args"]]
+    from dbt.cli.main import cli
+
+    sys.exit(cli())
 
 
 def main() -> None:
