@@ -56,10 +56,10 @@ class Preview:
 
 
 def preview_sql(segment_set: SegmentSet, catalog) -> str:
-    """The model's SQL with the shared event pre-aggregate inlined for this definition's own events."""
-    events, properties = event_usage(list(segment_set.conditions))
-    usage = jinja_value({"events": events, "properties": properties})
-    return segment_set_sql(segment_set, catalog, event_days=f"{{{{ custom_event_days_sql({usage}) }}}}")
+    """The model's SQL with the shared event pre-aggregates inlined for this definition's own events."""
+    usage = jinja_value(event_usage(list(segment_set.conditions)))
+    return segment_set_sql(segment_set, catalog, event_days=f"{{{{ custom_event_days_sql({usage}) }}}}",
+                           event_occurrences=f"{{{{ custom_event_occurrences_sql({usage}) }}}}")
 
 
 def _find(name: str, project_dir: Path) -> tuple[SegmentSet, object]:

@@ -26,11 +26,16 @@ OPERATORS = {
 }
 EVENT_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between")
 MEASURES = ("count", "distinct", "days_since_first", "days_since_last")
+ROLLUP_MEASURES = ("count", "share")
+MAX_STEPS = 10
 LONE_VALUES = ("member", "not_member")
 MAX_DAYS = 36_500  # a hundred years: a larger window is a typo (Spark would turn it into a silent null)
 JINJA_MARKERS = ("{{", "{%", "{#")
 SET_FIELDS = {"name", "description", "owner", "entity", "segments", "fallback", "exclude", "holdout"}
 LONE_FIELDS = {"name", "description", "owner", "entity", "when"}
+
+
+FORMS = "all, any, not, trait, event, did, sequence, contacts, percentile or segment"
 
 
 class CustomSegmentError(Exception):
@@ -88,6 +93,26 @@ class DidNot:
 
 
 @dataclass(frozen=True)
+class Step:
+    selection: EventSelection  # its event and where; the window is the sequence's, on the first step only
+    within_days: int | None  # the largest gap from the step before; None: any (and always for the first)
+
+
+@dataclass(frozen=True)
+class Sequence:
+    steps: tuple[Step, ...]
+    window: Window
+
+
+@dataclass(frozen=True)
+class Rollup:
+    condition: Condition  # a contact condition
+    measure: str  # count, share
+    op: str
+    value: Any
+
+
+@dataclass(frozen=True)
 class Percentile:
     trait: Trait
     direction: str  # top, bottom
@@ -102,7 +127,7 @@ class Membership:
     values: tuple[str, ...]
 
 
-Condition = Union[Combine, Negate, TraitTest, EventTest, DidNot, Percentile, Membership]  # noqa: UP007 (a runtime alias)
+Condition = Union[Combine, Negate, TraitTest, EventTest, DidNot, Sequence, Rollup, Percentile, Membership]  # noqa: UP007 (a runtime alias)
 
 
 @dataclass(frozen=True)
@@ -167,14 +192,14 @@ class _Reader:
     # conditions
     def condition(self, raw: Any, path: str) -> Condition:
         if not isinstance(raw, dict) or not raw:
-            raise self.fail(path, "a condition is a mapping: all, any, not, trait, event, did, percentile or segment")
+            raise self.fail(path, f"a condition is a mapping: {FORMS}")
         for key, reader in (("all", self._combine), ("any", self._combine), ("not", self._negate),
                             ("trait", self._trait_test), ("event", self._event_test), ("did", self._did_not),
+                            ("sequence", self._sequence), ("contacts", self._rollup),
                             ("percentile", self._percentile), ("segment", self._membership)):
             if key in raw:
                 return reader(key, raw, path)
-        raise self.fail(path, f"unknown condition {sorted(map(str, raw))}: give all, any, not, trait, event, did, "
-                              "percentile or segment")
+        raise self.fail(path, f"unknown condition {sorted(map(str, raw))}: give {FORMS}")
 
     def _only(self, raw: dict, allowed: set[str], path: str) -> None:
         unknown = sorted(map(str, set(raw) - allowed))
@@ -335,10 +360,51 @@ class _Reader:
         self._only(did, {"event", "where", "window"}, f"{path}.did")
         self._only(then_not, {"event", "where", "within_days"}, f"{path}.then_not")
         within = then_not.get("within_days")
-        if within is not None and (isinstance(within, bool) or not isinstance(within, int)
-                                   or not 1 <= within <= MAX_DAYS):
-            raise self.fail(f"{path}.then_not.within_days", f"{within!r}: a whole number of days, 1 to {MAX_DAYS}")
+        if within is not None:
+            within = self._days(within, f"{path}.then_not.within_days")
         return DidNot(self.selection(did, f"{path}.did"), self.selection(then_not, f"{path}.then_not", False), within)
+
+    def _days(self, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_DAYS:
+            raise self.fail(path, f"{value!r}: a whole number of days, 1 to {MAX_DAYS}")
+        return value
+
+    def _sequence(self, key: str, raw: dict, path: str) -> Condition:
+        self._only(raw, {"sequence", "window"}, path)
+        self._contacts_only(path)
+        items = raw["sequence"]
+        if not isinstance(items, list) or not 2 <= len(items) <= MAX_STEPS:
+            raise self.fail(f"{path}.sequence", f"a sequence takes a list of 2 to {MAX_STEPS} steps")
+        steps = []
+        for i, item in enumerate(items):
+            where = f"{path}.sequence[{i}]"
+            if not isinstance(item, dict):
+                raise self.fail(where, "a step is a mapping with an event (and where, within_days)")
+            self._only(item, {"event", "where"} | ({"within_days"} if i else set()), where)
+            within = item.get("within_days")
+            steps.append(Step(self.selection(item, where, False),
+                              None if within is None else self._days(within, f"{where}.within_days")))
+        return Sequence(tuple(steps), self.window(raw.get("window"), f"{path}.window"))
+
+    def _rollup(self, key: str, raw: dict, path: str) -> Condition:
+        self._only(raw, {"contacts", "measure", "op", "value"}, path)
+        if self.entity != "account":
+            raise self.fail(path, "contacts (a roll-up of the account's contacts) is for account segments")
+        measure = raw.get("measure", "count")
+        if measure not in ROLLUP_MEASURES:
+            raise self.fail(f"{path}.measure", f"unknown measure {measure!r}; use {', '.join(ROLLUP_MEASURES)}")
+        op = raw.get("op")
+        if op not in EVENT_OPERATORS:
+            raise self.fail(f"{path}.op", f"operator {op!r} does not fit a roll-up; use {', '.join(EVENT_OPERATORS)}")
+        if "value" not in raw:
+            raise self.fail(path, f"{op} needs a value")
+        value = self._operand("number", op, raw["value"], f"{path}.value")
+        self.entity = "contact"  # the condition is a contact's
+        try:
+            condition = self.condition(raw["contacts"], f"{path}.contacts")
+        finally:
+            self.entity = "account"
+        return Rollup(condition, measure, op, value)
 
     def _percentile(self, key: str, raw: dict, path: str) -> Condition:
         self._only(raw, {"percentile", "top", "bottom", "within"}, path)

@@ -3,7 +3,9 @@ runs on DuckDB, Postgres and Spark). docs/custom_segments.md is the specificatio
 
 The model's CTEs: the population (the entities existing on as_of_date), the event measures (one pass over the
 shared per-contact, per-day pre-aggregate int_contacts__custom_event_days), the did-X-not-Y checks (one join of
-that pre-aggregate with each contact's first X), the entities with every value a condition reads (traits,
+that pre-aggregate with each contact's first X), the sequences (one CTE per step over the shared ordered
+occurrences int_contacts__custom_event_occurrences), the account roll-ups (each a contact model's conditions in a
+subquery, counted per account), the entities with every value a condition reads (traits,
 memberships, measures), the percentile ranks, and the conditions, one boolean column each.
 
 Quoting: names are checked identifiers; numbers are written from checked Python numbers; every text value goes
@@ -14,6 +16,7 @@ string, so no user text reaches the SQL (or the Jinja) unquoted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +30,9 @@ from .definitions import (
     Membership,
     Negate,
     Percentile,
+    Rollup,
     SegmentSet,
+    Sequence,
     TraitTest,
     Window,
 )
@@ -36,6 +41,8 @@ KEYS = {"contact": "contact_id", "account": "account_id"}
 POPULATIONS = {"contact": "int_contacts__as_of", "account": "int_accounts__as_of"}
 EVENT_DAYS = "int_contacts__custom_event_days"
 SHARED_EVENT_DAYS = f"select * from {{{{ ref('{EVENT_DAYS}') }}}}"  # what a model's event conditions read
+EVENT_OCCURRENCES = "int_contacts__custom_event_occurrences"
+SHARED_EVENT_OCCURRENCES = f"select * from {{{{ ref('{EVENT_OCCURRENCES}') }}}}"  # what a model's sequences read
 INDENT = "    "
 
 
@@ -116,6 +123,11 @@ class _Model:
     entity: str
     catalog: Catalog
     event_days: str = SHARED_EVENT_DAYS  # the SQL of the event_days CTE
+    event_occurrences: str = SHARED_EVENT_OCCURRENCES  # the SQL of the event_occurrences CTE
+    sequences: dict[Sequence, str] = field(default_factory=dict)  # condition -> the name of its CTEs
+    sequence_ctes: list[tuple[str, str]] = field(default_factory=list)
+    rollups: dict[Rollup, str] = field(default_factory=dict)  # condition -> the name of its CTE
+    rollup_ctes: list[tuple[str, str]] = field(default_factory=list)
     joins: dict[str, str] = field(default_factory=dict)  # alias -> join clause
     values: dict[str, str] = field(default_factory=dict)  # entities column -> expression
     measures: dict[str, str] = field(default_factory=dict)  # event_measures column -> aggregate
@@ -161,19 +173,102 @@ class _Model:
         return self._named(self.values, "segment", expression)
 
     # events
-    def _where(self, selection: EventSelection, window: Window | None = None) -> str:
-        parts = [f"event_days.event_name in {_list(selection.events, 'text')}"]
-        parts += [f"event_days.{prop} in {_list(values, 'text')}" for prop, values in selection.where]
+    def _where(self, selection: EventSelection, window: Window | None = None, alias: str = "event_days") -> str:
+        parts = [f"{alias}.event_name in {_list(selection.events, 'text')}"]
+        parts += [f"{alias}.{prop} in {_list(values, 'text')}" for prop, values in selection.where]
         window = selection.window if window is None else window
         if window.last_days is not None:
-            parts.append(f"event_days.activity_date >= {{{{ window_start({window.last_days}) }}}}")
+            parts.append(f"{alias}.activity_date >= {{{{ window_start({window.last_days}) }}}}")
         elif window.days_ago is not None:
             near, far = window.days_ago
-            parts.append(f"event_days.activity_date between {{{{ dbt.dateadd('day', {-far}, as_of_date()) }}}} "
+            parts.append(f"{alias}.activity_date between {{{{ dbt.dateadd('day', {-far}, as_of_date()) }}}} "
                          f"and {{{{ dbt.dateadd('day', {-near}, as_of_date()) }}}}")
         elif window.since is not None:
-            parts.append(f"event_days.activity_date >= {literal(window.since, 'date')}")
+            parts.append(f"{alias}.activity_date >= {literal(window.since, 'date')}")
         return " and ".join(parts)
+
+    def sequence(self, condition: Sequence) -> tuple[str, str]:
+        """The entities columns of the time the sequence was first completed and of the steps it reached.
+
+        One CTE per step: the events the step reaches. The first step's are its events in the window; a later
+        step's are its events with a reached event of the step before strictly earlier and, with within_days, at
+        most that many days earlier: the latest earlier reached event (a running max over both, ordered by time
+        with the step's own events first among equal times, so an equal time is not earlier) decides."""
+        if condition not in self.sequences:
+            name = f"sequence_{len(self.sequences)}_reached"
+            self.sequences[condition] = name
+            steps = []
+            for i, step in enumerate(condition.steps, start=1):
+                cte = name.replace("_reached", f"_step_{i}")
+                if i == 1:
+                    where = self._where(step.selection, condition.window, "event_occurrences")
+                    sql = _select(["event_occurrences.contact_id", "event_occurrences.occurred_at as reached_at"],
+                                  f"event_occurrences\nwhere {where}")
+                else:
+                    before = steps[-1]
+                    where = self._where(step.selection, Window(), "event_occurrences")
+                    gap = ("" if step.within_days is None else
+                           f"\n    and candidates.occurred_at <= "
+                           f"{{{{ dbt.dateadd('day', {step.within_days}, 'candidates.previous_at') }}}}")
+                    sql = (
+                        "select\n    candidates.contact_id,\n    candidates.occurred_at as reached_at\nfrom (\n"
+                        "    select\n        ordered.contact_id,\n        ordered.occurred_at,\n"
+                        "        ordered.is_step,\n"
+                        "        max(case when ordered.is_step = 0 then ordered.occurred_at end) over (\n"
+                        "            partition by ordered.contact_id order by ordered.occurred_at, ordered.is_step desc\n"
+                        "            rows between unbounded preceding and 1 preceding\n"
+                        "        ) as previous_at\n"
+                        "    from (\n"
+                        f"        select contact_id, reached_at as occurred_at, 0 as is_step from {before}\n"
+                        "        union all\n"
+                        "        select event_occurrences.contact_id, event_occurrences.occurred_at, 1 as is_step\n"
+                        f"        from event_occurrences\n        where {where}\n"
+                        f"            and event_occurrences.contact_id in (select contact_id from {before})\n"
+                        "    ) as ordered\n"
+                        ") as candidates\n"
+                        f"where candidates.is_step = 1 and candidates.previous_at is not null{gap}")
+                steps.append(cte)
+                self.sequence_ctes.append((cte, sql))
+            last = len(steps)
+            reached = "\n    union all\n".join(
+                f"    select contact_id, {i} as step, reached_at from {cte}" for i, cte in enumerate(steps, start=1))
+            self.sequence_ctes.append((name, (
+                f"select\n    reached.contact_id,\n    max(reached.step) as reached_steps,\n"
+                f"    min(case when reached.step = {last} then reached.reached_at end) as completed_at\n"
+                f"from (\n{reached}\n) as reached\ngroup by reached.contact_id")))
+            self.joins[name] = f"left join {name}\n{INDENT}on population.contact_id = {name}.contact_id"
+        name = self.sequences[condition]
+        return (self._named(self.values, "sequence", f"{name}.completed_at"),
+                self._named(self.values, "sequence", f"coalesce({name}.reached_steps, 0)"))
+
+    def rollup(self, condition: Rollup) -> str:
+        """The CTE of the account's contacts matching the contact condition (matching) and of its contacts.
+
+        The condition is compiled as a contact model's (its own population, events and ranks: CTEs named
+        rollup_<n>__<name>), whose last CTE holds one row per contact, its account and whether the condition
+        holds; this CTE counts them per account."""
+        if condition not in self.rollups:
+            name = f"rollup_{len(self.rollups)}_contacts"
+            self.rollups[condition] = name
+            inner = _Model("contact", self.catalog, self.event_days, self.event_occurrences)
+            matched = inner.condition(condition.condition)
+            inner.needs_account = True
+            owner = inner._named(inner.values, "owner", "population.account_id")
+            # the contact model's CTEs, hoisted into this model under names of their own (no nested WITH: Spark 3
+            # refuses a nested CTE name that an outer one has)
+            prefix = name.replace("_contacts", "__")
+            for cte, sql in inner.ctes({"matched": matched}):
+                self.rollup_ctes.append((prefix + cte, _prefixed(sql, prefix, inner.cte_names)))
+            self.rollup_ctes.append((name, (
+                "select\n"
+                f"    {prefix}conditions.{owner} as account_id,\n"
+                f"    sum(case when {prefix}conditions.matched then 1 else 0 end) as matching,\n"
+                "    count(*) as contacts\n"
+                f"from {prefix}conditions\n"
+                f"where {prefix}conditions.{owner} is not null\n"
+                f"group by {prefix}conditions.{owner}")))
+            self.joins[name] = f"left join {name}\n{INDENT}on population.account_id = {name}.account_id"
+        return self.rollups[condition]
 
     def event(self, test: EventTest) -> str:
         where = self._where(test.selection)
@@ -254,6 +349,38 @@ class _Model:
                 f"else {_text(f'first {x} at ', shown, f', then {y}{within}', equals=False)} end",
             ))
             return name
+        if isinstance(condition, Sequence):
+            completed, reached = self.sequence(condition)
+            name = self._named(self.leaves, "leaf", f"({completed} is not null)")
+            label = _sequence_label(condition)
+            self.facts.setdefault(name, (
+                _text(f"{label} completed at ", f"{{{{ explain_value('{completed}', 'timestamp') }}}}", "",
+                      equals=False),
+                _text(f"{label}, reached step ", f"{{{{ explain_value('{reached}', 'number') }}}}",
+                      f" of {len(condition.steps)}", equals=False),
+            ))
+            return name
+        if isinstance(condition, Rollup):
+            cte = self.rollup(condition)
+            matching = self._named(self.values, "rollup", f"coalesce({cte}.matching, 0)")
+            words = describe(condition.condition)
+            words = words if words.startswith("(") else f"({words})"
+            label = ("share of " if condition.measure == "share" else "") + f"contacts where {words}"
+            if condition.measure == "count":
+                return self._leaf(_compare(matching, condition.op, condition.value, "number"), label, matching,
+                                  _tests(condition.op, condition.value))
+            # the percentage compared exactly, without a division: 100 * matching <op> value * contacts (an
+            # account without contacts has no share)
+            contacts = self._named(self.values, "rollup", f"coalesce({cte}.contacts, 0)")
+            share = self._named(self.values, "rollup", f"case when {cte}.contacts > 0 then "
+                                                       f"cast({cte}.matching as {{{{ type_double() }}}}) * 100 / {cte}.contacts end")
+            if condition.op == "between":
+                low, high = (literal(v, "number") for v in condition.value)
+                test = f"100 * {matching} between {low} * {contacts} and {high} * {contacts}"
+            else:
+                op = "<>" if condition.op == "!=" else condition.op
+                test = f"100 * {matching} {op} {literal(condition.value, 'number')} * {contacts}"
+            return self._leaf(f"({contacts} > 0 and {test})", label, share, _tests(condition.op, condition.value))
         if isinstance(condition, Percentile):
             value = self.trait(condition.trait)
             within = f" within {_trait_label(condition.within)}" if condition.within else ""
@@ -285,6 +412,11 @@ class _Model:
         return true if holds else false
 
     # the model
+    @property
+    def cte_names(self) -> list[str]:
+        """The names of the CTEs `ctes` writes (before a roll-up's prefix)."""
+        return [name for name, _ in self.ctes({})]
+
     def ctes(self, conditions: dict[str, str]) -> list[tuple[str, str]]:
         population_columns = [self.key] + (["account_id"] if self.needs_account else [])
         ctes = [("population", _select(population_columns, f"{{{{ ref('{POPULATIONS[self.entity]}') }}}}"))]
@@ -300,6 +432,10 @@ class _Model:
                 "event_measures\ninner join event_days\n    on event_measures.contact_id = event_days.contact_id"
                 "\ngroup by event_measures.contact_id")))
             joins.append("left join did_checks\n    on population.contact_id = did_checks.contact_id")
+        if self.sequence_ctes:
+            ctes.append(("event_occurrences", self.event_occurrences))
+            ctes.extend(self.sequence_ctes)
+        ctes.extend(self.rollup_ctes)
         ctes.append(("entities", _select([f"population.{self.key}", *_aliased(self.values)],
                                          "population" + "".join(f"\n{join}" for join in joins))))
         if self.ranks:
@@ -329,14 +465,9 @@ def _tests(op: str, value: Any) -> tuple[str, str]:
     (" is null", " is not null"). An equality that holds (`=`, `in` one value) adds nothing: the value says it."""
     if op in ("is null", "is not null"):
         return f" {op}", " is not null" if op == "is null" else " is null"
-    if op in ("in", "not in"):
-        test = f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
-        return ("" if op == "in" and len(value) == 1 else test), ", not" + test
-    if op == "between":
-        test = f" between {_value_text(value[0])} and {_value_text(value[1])}"
-        return test, ", not" + test
-    test = f" {op} {_value_text(value)}"
-    return ("" if op == "=" else test), ", not" + test
+    test = _asks(op, value)
+    plain = op == "=" or (op == "in" and len(value) == 1)
+    return ("" if plain else test), ", not" + test
 
 
 def _trait_label(trait: Trait) -> str:
@@ -362,6 +493,50 @@ def _selection_label(selection: EventSelection, window_format: str | None = ", {
     return " or ".join(selection.events) + where + (" " + shown if shown.startswith("(") else shown)
 
 
+def _sequence_label(condition: Sequence) -> str:
+    """"sequence login, then report_created within 1 days (last 30 days)": the steps and the first's window."""
+    steps = [_selection_label(step.selection, None)
+             + ("" if step.within_days is None else f" within {step.within_days} days") for step in condition.steps]
+    window = _window_label(condition.window)
+    return "sequence " + ", then ".join(steps) + (f" ({window})" if window else "")
+
+
+def describe(condition: Condition) -> str:
+    """A condition in words, as a roll-up's explanation names the contact condition it counts."""
+    if isinstance(condition, Combine):
+        return "(" + f" {'and' if condition.kind == 'all' else 'or'} ".join(map(describe, condition.items)) + ")"
+    if isinstance(condition, Negate):
+        return f"not {describe(condition.item)}"
+    if isinstance(condition, TraitTest):
+        return _trait_label(condition.trait) + _asks(condition.op, condition.value)
+    if isinstance(condition, EventTest):
+        return _measure_label(condition) + _asks(condition.op, condition.value)
+    if isinstance(condition, DidNot):
+        within = f" within {condition.within_days} days" if condition.within_days is not None else " after it"
+        return (f"first {_selection_label(condition.did, '({})')}, no "
+                f"{_selection_label(condition.then_not, None)}{within}")
+    if isinstance(condition, Sequence):
+        return _sequence_label(condition)
+    if isinstance(condition, Percentile):
+        within = f" within {_trait_label(condition.within)}" if condition.within else ""
+        return f"{_trait_label(condition.trait)} in the {condition.direction} {_number_text(condition.percent)}%{within}"
+    if isinstance(condition, Membership):
+        model = condition.model
+        return f"{model}.{condition.column}" + _asks("in", condition.values)
+    raise TypeError(f"cannot describe {condition!r}")  # a roll-up holds only contact conditions, never a roll-up
+
+
+def _asks(op: str, value: Any) -> str:
+    """" >= 15", " = free", " in (a, b)", " is null": what a comparison asks, always with its operator."""
+    if op in ("is null", "is not null"):
+        return f" {op}"
+    if op in ("in", "not in"):
+        return f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
+    if op == "between":
+        return f" between {_value_text(value[0])} and {_value_text(value[1])}"
+    return f" {op} {_value_text(value)}"
+
+
 def _measure_label(test: EventTest) -> str:
     measure = f"distinct {test.of}" if test.measure == "distinct" else test.measure
     return f"{measure}({_selection_label(test.selection)})"
@@ -373,6 +548,14 @@ def _text(label: str, shown: str, test: str, equals: bool = True) -> str:
     if not test:
         return f"concat({literal(label + ('=' if equals else ''))}, {shown})"
     return f"concat({literal(label + ('=' if equals else ''))}, {shown}, {literal(test)})"
+
+
+def _prefixed(sql: str, prefix: str, names: list[str]) -> str:
+    """`sql` with each of the CTE names `names` renamed `prefix` + name, as whole words, except inside the
+    double-quoted Jinja strings that hold a definition's text (jinja_string writes no quote inside them)."""
+    word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")\b")
+    parts = re.split(r'("[^"]*")', sql)
+    return "".join(part if i % 2 else word.sub(lambda m: prefix + m.group(1), part) for i, part in enumerate(parts))
 
 
 def _aliased(columns: dict[str, str]) -> list[str]:
@@ -405,10 +588,12 @@ def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalo
     return _with(model.ctes(compiled), _select([model.key, *compiled], "conditions"))
 
 
-def segment_set_sql(segment_set: SegmentSet, catalog: Catalog, event_days: str = SHARED_EVENT_DAYS) -> str:
+def segment_set_sql(segment_set: SegmentSet, catalog: Catalog, event_days: str = SHARED_EVENT_DAYS,
+                    event_occurrences: str = SHARED_EVENT_OCCURRENCES) -> str:
     """The model of one custom segment or segment set: its key, its segment column, its explanation and
-    as_of_date. `event_days`: the SQL the event conditions read instead of the shared pre-aggregate (preview)."""
-    model = _Model(segment_set.entity, catalog, event_days)
+    as_of_date. `event_days`, `event_occurrences`: the SQL the event conditions and the sequences read instead
+    of the shared pre-aggregates (preview)."""
+    model = _Model(segment_set.entity, catalog, event_days, event_occurrences)
     compiled: dict[str, str] = {}
     cases = []
     if segment_set.exclude is not None:
@@ -458,25 +643,34 @@ def _fallback_explanation(model: _Model, segment_set: SegmentSet) -> str:
     return parts[0] if len(parts) == 1 else "concat_ws('; ', " + ", ".join(parts) + ")"
 
 
-def event_usage(conditions: list[Condition]) -> tuple[list[str], list[str]]:
-    """The event names and properties the conditions read: what the pre-aggregate keeps."""
+def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
+    """What the shared pre-aggregates keep for the conditions: the event names the daily one keeps (events), those
+    the ordered occurrences keep (sequence_events: the events sequences name) and the properties both carry."""
     events: set[str] = set()
+    sequence_events: set[str] = set()
     properties: set[str] = set()
+
+    def take(selection: EventSelection, names: set[str]) -> None:
+        names.update(selection.events)
+        properties.update(prop for prop, _ in selection.where)
 
     def walk(condition: Condition | None) -> None:
         if isinstance(condition, Combine):
             for item in condition.items:
                 walk(item)
-        elif isinstance(condition, Negate):
-            walk(condition.item)
-        elif isinstance(condition, (EventTest, DidNot)):
-            selections = [condition.selection] if isinstance(condition, EventTest) else [condition.did, condition.then_not]
-            for selection in selections:
-                events.update(selection.events)
-                properties.update(prop for prop, _ in selection.where)
-            if isinstance(condition, EventTest) and condition.of:
+        elif isinstance(condition, (Negate, Rollup)):
+            walk(condition.item if isinstance(condition, Negate) else condition.condition)
+        elif isinstance(condition, EventTest):
+            take(condition.selection, events)
+            if condition.of:
                 properties.add(condition.of)
+        elif isinstance(condition, DidNot):
+            take(condition.did, events)
+            take(condition.then_not, events)
+        elif isinstance(condition, Sequence):
+            for step in condition.steps:
+                take(step.selection, sequence_events)
 
     for condition in conditions:
         walk(condition)
-    return sorted(events), sorted(properties)
+    return {"events": sorted(events), "properties": sorted(properties), "sequence_events": sorted(sequence_events)}

@@ -71,3 +71,62 @@ def test_the_holdout_share_is_within_a_point_of_its_target():
     first = {i for i in range(10_000) if _bucket(f"c{i}", "a") < 1000}
     second = {i for i in range(10_000) if _bucket(f"c{i}", "b") < 1000}
     assert 50 < len(first & second) < 150  # about 10 % of 10 %
+
+
+def _completes(times: list[tuple], steps: list[tuple[set, int | None]], window_start, as_of) -> bool:
+    """The documented sequence, by brute force over one contact's events (time, name, day), oldest first: a chain
+    of events, each strictly later than the one before and within its step's gap, the first in the window."""
+    import datetime as dt
+
+    def extend(previous_at, index: int) -> bool:
+        if index == len(steps):
+            return True
+        names, gap = steps[index]
+        return any(name in names and at > previous_at and (gap is None or at <= previous_at + dt.timedelta(days=gap))
+                   and extend(at, index + 1) for at, name, _day in times)
+
+    return any(name in steps[0][0] and window_start <= day <= as_of and extend(at, 1) for at, name, day in times)
+
+
+def test_the_sequence_example_equals_its_rule_at_the_gap_limit(built_warehouse):
+    """quick_invoicers (login, invoice within 1 day, sent within 2 days, first step in the last 30 days) equals the
+    rule computed here by brute force over every chain of events (the boundaries, gaps exactly at the limit and
+    equal times, are the differential test's), and its explanations say what completed or how far it got."""
+    import datetime as dt
+
+    with duckdb.connect(str(built_warehouse.path), read_only=True) as con:
+        as_of = con.execute("select max(as_of_date) from marts.seg_custom__quick_invoicers").fetchone()[0]
+        rows = con.execute(
+            "select contact_id, occurred_at, event_name, activity_date from intermediate.int_events__attributed "
+            "where contact_id is not null and event_name in ('login', 'signed in', 'invoice_created', 'invoice_sent') "
+            "order by contact_id, occurred_at").fetchall()
+        members = _members(con, "quick_invoicers")
+        explanations = dict(con.execute(
+            "select contact_id, quick_invoicers_segment_explanation from marts.seg_custom__quick_invoicers").fetchall())
+    events: dict[str, list[tuple]] = {}
+    for contact, at, name, day in rows:
+        events.setdefault(contact, []).append((at, name, day))
+    steps = [({"login", "signed in"}, None), ({"invoice_created"}, 1), ({"invoice_sent"}, 2)]
+    start = as_of - dt.timedelta(days=29)
+    expected = {c for c, times in events.items() if _completes(times, steps, start, as_of)}
+    assert expected and members == expected
+    member = sorted(members)[0]
+    assert explanations[member].startswith("sequence login or signed in, then invoice_created within 1 days, then "
+                                           "invoice_sent within 2 days (last 30 days) completed at ")
+    assert all(explanations[c].endswith(" of 3") for c in explanations if c not in members)
+
+
+def test_the_roll_up_example_counts_the_accounts_active_contacts(built_warehouse):
+    with duckdb.connect(str(built_warehouse.path), read_only=True) as con:
+        counts = dict(con.execute(
+            "select accounts.account_id, count(behavioral.contact_id) from intermediate.int_accounts__as_of as accounts "
+            "left join intermediate.int_contacts__as_of as contacts on contacts.account_id = accounts.account_id "
+            "left join marts.seg_behavioral as behavioral on behavioral.contact_id = contacts.contact_id "
+            "and behavioral.logins_30d >= 1 group by accounts.account_id").fetchall())
+        rows = con.execute("select account_id, active_teams_segment, active_teams_segment_explanation "
+                           "from marts.seg_custom__active_teams").fetchall()
+    assert {r[0] for r in rows} == set(counts)
+    assert {r[0] for r in rows if r[1] == "member"} == {a for a, n in counts.items() if n >= 3} != set()
+    for account, segment, why in rows:
+        test = " >= 3" if segment == "member" else ", not >= 3"
+        assert why == f"contacts where (logins_30d >= 1)={counts[account]}{test}", why

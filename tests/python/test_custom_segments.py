@@ -78,7 +78,51 @@ ERRORS = [
     ({"segment": "behavioural", "is": "power_user"}, "unknown segment model 'behavioural'"),
     ({"segment": "behavioral", "is": "superuser"}, "'superuser' is not a value of behavioral.behavioral_segment"),
     ({"segment": "behavioral.logins_30d", "is": "1"}, "behavioral has no segment column 'logins_30d' with values"),
+    ({"sequence": [{"event": "login"}]}, "when.sequence: a sequence takes a list of 2 to 10 steps"),
+    ({"sequence": [{"event": "login"}] * 11}, "a sequence takes a list of 2 to 10 steps"),
+    ({"sequence": "login"}, "a sequence takes a list of 2 to 10 steps"),
+    ({"sequence": [{"event": "login", "within_days": 1}, {"event": "login"}]},
+     "when.sequence[0]: unknown field 'within_days'"),
+    ({"sequence": [{"event": "login"}, {"event": "login", "within_days": 0}]},
+     "when.sequence[1].within_days: 0: a whole number of days"),
+    ({"sequence": [{"event": "login"}, {"event": "logn"}]}, "when.sequence[1].event: unknown event 'logn'"),
+    ({"sequence": [{"event": "login"}, "report_created"]}, "when.sequence[1]: a step is a mapping"),
+    ({"sequence": [{"event": "login"}, {"event": "report_created"}], "window": {"last_days": -1}},
+     "when.window: last_days -1"),
+    ({"sequence": [{"event": "login"}, {"event": "report_created", "window": {"last_days": 3}}]},
+     "when.sequence[1]: unknown field 'window'"),
+    ({"contacts": VALID_TRAIT, "op": ">=", "value": 3}, "contacts (a roll-up of the account's contacts) is for account"),
 ]
+
+ACCOUNT_ERRORS = [
+    ({"contacts": VALID_TRAIT, "op": "contains", "value": 3}, "when.op: operator 'contains' does not fit a roll-up"),
+    ({"contacts": VALID_TRAIT, "measure": "mean", "op": ">", "value": 3}, "when.measure: unknown measure 'mean'"),
+    ({"contacts": VALID_TRAIT, "op": ">"}, "> needs a value"),
+    ({"contacts": VALID_TRAIT, "op": ">", "value": "3"}, "when.value: '3' is not a finite number"),
+    ({"contacts": {"trait": "employee_count", "op": ">", "value": 1}, "op": ">", "value": 3},
+     "when.contacts.trait: unknown trait 'employee_count' for contact segments"),
+    ({"contacts": {"contacts": VALID_TRAIT, "op": ">", "value": 1}, "op": ">", "value": 3},
+     "when.contacts: contacts (a roll-up of the account's contacts) is for account segments"),
+    ({"sequence": [{"event": "login"}, {"event": "login"}]}, "when: event conditions are for contact segments"),
+    ({"contacts": VALID_TRAIT, "op": ">", "value": 3, "of": "x"}, "unknown field 'of'"),
+]
+
+
+@pytest.mark.parametrize("when, message", ACCOUNT_ERRORS, ids=[message[:40] for _, message in ACCOUNT_ERRORS])
+def test_each_account_validation_error_names_the_condition(when, message):
+    with pytest.raises(CustomSegmentError) as error:
+        _read(_lone(when, entity="account"))
+    assert str(error.value).startswith("mine.yml: segment mine, ") and message in str(error.value), str(error.value)
+
+
+def test_a_roll_up_reads_its_contact_condition_as_a_contact_segment():
+    when = {"all": [{"trait": "employee_count", "op": ">", "value": 5},
+                    {"contacts": {"all": [VALID_TRAIT, {"segment": "behavioral", "is": "power_user"}]},
+                     "measure": "share", "op": "between", "value": [25, 75]}]}
+    (segment_set,) = _read(_lone(when, entity="account"))
+    rollup = segment_set.segments[0].condition.items[1]
+    assert (rollup.measure, rollup.op, rollup.value) == ("share", "between", (25, 75))
+    assert rollup.condition.items[0].trait.label == "behavioral.logins_30d"
 
 
 @pytest.mark.parametrize("when, message", ERRORS, ids=[message[:40] for _, message in ERRORS])

@@ -1,0 +1,20 @@
+{#-
+    The shared ordered occurrences of the custom segments' sequences (model int_contacts__custom_event_occurrences,
+    docs/custom_segments.md, Sequences): one row per event of the events in usage.sequence_events, with its time,
+    its UTC day and the value of each property in usage.properties. A sequence needs the events in order, which the
+    daily pre-aggregate (custom_event_days_sql) does not keep. The model calls it with what every definition reads
+    (custom_segment_usage()); `segments preview` inlines it with what the previewed definition reads.
+-#}
+{% macro custom_event_occurrences_sql(usage) -%}
+    {%- set columns = ['contact_id', 'occurred_at', 'activity_date', 'event_name'] + usage.properties -%}
+    select
+        {{ columns | join(',\n        ') }}
+    from {{ ref('int_events__attributed') }}
+    where
+        contact_id is not null
+        {% if usage.sequence_events -%}
+            and event_name in {{ sql_string_list(usage.sequence_events) }}
+        {%- else -%}
+            and 1 = 0
+        {%- endif %}
+{%- endmacro %}
