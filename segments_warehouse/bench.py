@@ -9,6 +9,9 @@ how far the project is from that floor.
 User-agent parsing (macros/events/user_agent_rules.sql) is measured apart, since the generated data has 15 of them:
 the parse of a number of distinct synthetic user agents (real browser, OS, device and version tokens combined)
 that a given number of contacts is assumed to bring (USER_AGENTS_PER_CONTACTS).
+
+With custom segments (`--custom-segments N`, bench_custom.py), each scale's raw data is also built in a copy of the
+project with N generated custom segment definitions added: the full build's time with them against without.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import platform
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import bench_custom
 from .generate import append_day, generate
 
 # The screening of the event tables is stored by the incremental base models (the stg_ models are views of them).
@@ -296,16 +301,25 @@ def _failed_nodes(run: subprocess.CompletedProcess, results: list[dict] | None) 
 
 
 def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, seed: int = 42,
-              measured_commit: str | None = None, repeats: int = 3) -> dict:
+              measured_commit: str | None = None, repeats: int = 3, custom_segments: int = 0) -> dict:
     """Measure one scale. The builds are the production job (`--selector daily_full`: every model, seed and data
     test; unit tests run in CI, not on data): first a full build of the generated data, then, after
     `append_day` lands one more day of events, the incremental build of the next as_of_date, and that build once
-    more with nothing new (the part of a daily run no incremental model can remove)."""
+    more with nothing new (the part of a daily run no incremental model can remove). With `custom_segments`, the
+    full build's raw data is built once more, right after it, in a copy of the project with that many generated
+    custom segments (custom_segments_build)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "bench.duckdb"
     database.unlink(missing_ok=True)
     Path(f"{database}.wal").unlink(missing_ok=True)
     manifest = generate(contacts, seed, as_of, duckdb_path=str(database), progress=False)
+    custom_dir = workdir / "custom"
+    if custom_segments:  # the same raw data for the build with custom segments: a copy (one writer per file)
+        shutil.rmtree(custom_dir, ignore_errors=True)
+        custom_dir.mkdir(parents=True)
+        for raw in (database, Path(f"{database}.wal")):
+            if raw.exists():
+                shutil.copyfile(raw, custom_dir / raw.name)
     settings = duckdb_settings()
     env = {**os.environ, "DBT_PROFILES_DIR": str(project_dir), "SEGMENTS_DUCKDB_PATH": str(database),
            "SEGMENTS_DUCKDB_MEMORY_LIMIT": settings["memory_limit"], "SEGMENTS_DUCKDB_THREADS": settings["threads"]}
@@ -327,6 +341,10 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     layers, behavioral_in_build = _node_seconds(build_results)
     failed: dict[str, list[str]] = {"full build": _failed_nodes(build, build_results), "behavioral models": []}
     warehouse_mib = round(database.stat().st_size / 2**20, 1)  # after the full build (re-runs grow the file)
+    custom = None
+    if custom_segments:
+        custom, failed["custom segments build"] = custom_segments_build(
+            custom_segments, seed, custom_dir, project_dir, dated(as_of), build_seconds, build_results)
 
     # 2 and 3, in turns, `repeats` times (median of each: this machine's noise is 10-30% between runs):
     # 2. the behavioral models again, alone and one at a time (as the reference query runs): their build time
@@ -397,7 +415,55 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
         "rebuild_nothing_new_seconds": round(rebuild_seconds, 1),
         "peak_rss_mib": round(peak_kib / 1024),
         "warehouse_mib": warehouse_mib,
+        **({"custom_segments": custom} if custom is not None else {}),
     }
+
+
+def custom_segments_build(count: int, seed: int, workdir: Path, project_dir: Path, env: dict, build_seconds: float,
+                          build_results: list[dict] | None) -> tuple[dict, list[str]]:
+    """The full build of the raw data copied to `workdir` in a copy of the project with `count` generated custom
+    segments (bench_custom.py), parsed first as the project is (so the build's time holds no full parse), with the
+    environment (the date, the engine settings) of the build without them. Its figures, and what failed."""
+    definitions = bench_custom.definitions(count, seed)
+    names = bench_custom.names(definitions)
+    database = workdir / "bench.duckdb"
+    figures: dict = {
+        "count": count, "seed": seed, "segment_sets": len(definitions.get("segment_sets", [])),
+        "build_seconds_without": round(build_seconds, 1), "build_seconds_with": None, "added_share": None,
+        "target_share": bench_custom.TARGET_SHARE, "target_held": None, "models_built": 0,
+    }
+    from .custom import CustomSegmentError
+    from .registry import RegistryError
+
+    try:
+        project = bench_custom.prepare_project(project_dir, workdir, count, seed)
+    except (CustomSegmentError, RegistryError, OSError) as error:  # check() refuses bad definitions before generating
+        return figures, [f"segments custom compile in the copy: {error}"]
+    env = {**env, "DBT_PROFILES_DIR": str(project), "SEGMENTS_DUCKDB_PATH": str(database)}
+    parse, parse_seconds, _ = _dbt(["parse"], env, project, workdir)
+    if parse.returncode != 0:
+        return figures, _failed_nodes(parse, None)
+    build, seconds, results = _dbt(["build", "--selector", "daily_full"], env, project, workdir)
+    failed = _failed_nodes(build, results)
+    models_seconds, tests_seconds, built = bench_custom.node_seconds(results, workdir / "target" / "manifest.json",
+                                                                    names)
+    if built != count and not failed:
+        failed = [f"{built} of the {count} generated custom segment models built"]
+    share = seconds / build_seconds - 1 if build_seconds and not failed else None
+    figures.update({
+        "parse_seconds_with": round(parse_seconds, 1),
+        "build_seconds_with": round(seconds, 1),
+        "added_share": None if share is None else round(share, 3),
+        "target_held": None if share is None else share <= bench_custom.TARGET_SHARE,
+        "models_built": built,
+        "custom_models_seconds": round(models_seconds, 1),
+        "custom_tests_seconds": round(tests_seconds, 1),
+        "node_seconds_without": round(sum(r["execution_time"] for r in build_results or []), 1),
+        "node_seconds_with": round(sum(r["execution_time"] for r in results or []), 1),
+        "nodes_without": len(build_results or []),
+        "nodes_with": len(results or []),
+    })
+    return figures, failed
 
 
 def machine(settings: dict[str, str] | None = None) -> dict:
@@ -484,6 +550,49 @@ def markdown(report: dict) -> str:
         "incremental models' own checks: the lookback window re-screened, the per-contact fingerprints compared).",
         "`event models` sums the node times of " + ", ".join(f"`{name}`" for name in EVENT_MODELS) + " in the",
         "full and in the incremental build (nodes run in parallel, so these are not wall-clock shares).",
+        "",
+        "## Custom segments",
+        "",
+    ]
+    measured = [r for r in report["scales"] if r.get("custom_segments") is not None]  # others: without the option
+    lines += ["| contacts | custom segments (sets) | build s without | build s with | added share | target met "
+              "| custom models s | their tests s | node s without | node s with | measured (commit) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"] if measured else ["Not measured yet."]
+    for r in measured:
+        c = r["custom_segments"]
+        share = "-" if c.get("added_share") is None else f"{c['added_share']:+.1%}"
+        held = {True: "yes", False: "no"}.get(c.get("target_held"), "-")
+        lines.append(f"| {r['contacts']:,} | {c['count']} ({c['segment_sets']}) | {c['build_seconds_without']} | "
+                     f"{c.get('build_seconds_with') or '-'} | {share} | {held} | {c.get('custom_models_seconds', '-')} | "
+                     f"{c.get('custom_tests_seconds', '-')} | {c.get('node_seconds_without', '-')} | "
+                     f"{c.get('node_seconds_with', '-')} | {r.get('measured_at', report['measured_at'])[:16]} "
+                     f"({r.get('commit') or '?'}) |")
+    lines += [
+        "",
+        "The cost of custom segments (docs/custom_segments.md), measured with `segments bench --custom-segments N`:",
+        "right after the full build, the same raw data (a copy of the generated file, taken before that build) is",
+        "built again, with the same `dbt build --selector daily_full`, date and engine settings, in a copy of the",
+        "project under the bench's workdir to which N generated definitions were added as `segments/bench.yml`,",
+        "compiled and locked there (`segments custom compile`, `segments registry lock`); the checkout's segments",
+        "and models are not touched. `build s without` is the full build of the first table (which already holds",
+        "the shipped segments/examples.yml), `build s with` the copy's, both wall clock after a `dbt parse` of their",
+        "project, so neither holds a full parse. `added share` is with / without - 1; the target, for 50 custom",
+        "segments at 1,000,000 contacts, is at most +20% (`target met`; at small scales each model's and each",
+        "test's fixed cost dominates). `custom models s` and `their tests s` sum the node times of the generated",
+        "models and of the data tests on them, `node s` the node times of the whole build, without and with:",
+        "nodes run in parallel, so these are not wall-clock shares. Each build runs once (a pair of full builds per",
+        "scale, whatever `--repeats`): this machine's run-to-run noise is 10-30%, so a share near the target is",
+        "worth measuring again.",
+        "The definitions (`definitions()` in segments_warehouse/bench_custom.py, seeded with the bench's seed, 42)",
+        "cycle through the condition forms: trait comparisons of numbers, texts and booleans; event counts,",
+        "distinct values and days since the first or last event, with windows and property filters; did X but not",
+        "Y within days; top and bottom percentiles, some within a group; memberships of built-in and of earlier",
+        "generated segments; all/any/not nested three deep; stopped and came-back patterns; account segments and",
+        "contact segments reading their account; and every 24th a segment set with an exclusion and a holdout",
+        "(2 in 50). They read only traits, events and properties the project has, with thresholds in the generated",
+        "data's ranges, so each selects a real share of the contacts.",
+        "Measure the target: `segments bench --contacts 1000000 --custom-segments 50` (the other scales' rows are",
+        "kept; a later run of a scale without `--custom-segments` replaces its row, custom figures and all).",
         "",
         "## User-agent parsing",
         "",

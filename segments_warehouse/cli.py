@@ -548,6 +548,9 @@ def publish_command(duckdb_path, published_path, run_results, validation_record,
     console.print(f"Published {len(result.tables)} tables to {result.path}")
 
 
+_TARGET_HELD = {True: "met", False: "not met", None: "not measured, a build failed"}
+
+
 @main.command("bench")
 @click.option("--contacts", "scales", default="10000,100000", show_default=True,
               help="Comma-separated numbers of contacts, e.g. 10000,100000,1000000.")
@@ -563,15 +566,32 @@ def publish_command(duckdb_path, published_path, run_results, validation_record,
               help="Runs of the behavioral models and of the reference query, in turns; the medians are reported.")
 @click.option("--user-agents-only", is_flag=True,
               help="Measure only the user-agent parsing row for each --contacts (no generation, no build).")
+@click.option("--custom-segments", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Also build each scale's data in a copy of the project with this many generated custom segments "
+                   "(segments/bench.yml there) and report the added build time; 0: not measured.")
 def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, keep_warehouses, repeats,
-                  user_agents_only) -> None:
+                  user_agents_only, custom_segments) -> None:
     """Generate, parse, build and query at each scale; print and write the figures (measured here)."""
+    from . import bench_custom
     from .bench import commit, machine, markdown, run_scale, user_agent_parsing
 
     try:
         sizes = [int(part.replace("_", "")) for part in scales.split(",") if part.strip()]
     except ValueError:
         raise click.BadParameter(f"not a list of numbers: {scales}", param_hint="--contacts") from None
+    if custom_segments > bench_custom.MAX_SEGMENTS:
+        raise click.BadParameter(f"{custom_segments}: the bench generates at most {bench_custom.MAX_SEGMENTS} custom "
+                                 "segments", param_hint="--custom-segments")
+    if custom_segments and user_agents_only:
+        raise click.UsageError("--custom-segments measures builds: not with --user-agents-only")
+    if custom_segments:  # the generated definitions checked against this project before anything is generated
+        from .custom import CustomSegmentError
+        from .registry import RegistryError
+
+        try:
+            bench_custom.check(Path(project_dir).resolve(), custom_segments)
+        except (ValueError, CustomSegmentError, RegistryError) as error:
+            raise click.BadParameter(str(error), param_hint="--custom-segments") from None
     as_of = _today_utc() - dt.timedelta(days=1)
     try:
         settings = machine()
@@ -607,10 +627,11 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
     for size in sizes:
         console.print(f"benchmarking {size:,} contacts ...")
         measured = run_scale(size, Path(workdir) / str(size), Path(project_dir).resolve(), as_of,
-                             measured_commit=measured_commit, repeats=repeats)
+                             measured_commit=measured_commit, repeats=repeats, custom_segments=custom_segments)
         if not keep_warehouses:
-            for leftover in (Path(workdir) / str(size)).glob("bench.duckdb*"):
-                shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+            for pattern in ("bench.duckdb*", "custom/bench.duckdb*"):
+                for leftover in (Path(workdir) / str(size)).glob(pattern):
+                    shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         measured_now.append(measured)
         report["scales"] = sorted([*earlier, *measured_now], key=lambda r: r["contacts"])
         table = Table(title="benchmark (seconds unless said)")
@@ -624,6 +645,14 @@ def bench_command(scales, workdir, json_out, markdown_out, project_dir, merge, k
                           str(r["reference_query_seconds"]), str(r["behavioral_to_reference_ratio"]),
                           f"{r['peak_rss_mib']:,}", str(r["warehouse_mib"]), str(r["build_ok"]))
         console.print(table)
+        custom = measured.get("custom_segments")
+        if custom:
+            share = "-" if custom["added_share"] is None else f"{custom['added_share']:+.1%}"
+            console.print(f"{size:,} contacts, {custom['count']} custom segments: build {custom['build_seconds_without']} "
+                          f"s without, {custom['build_seconds_with']} s with ({share}; target "
+                          f"{custom['target_share']:+.0%}: {_TARGET_HELD[custom['target_held']]}), the "
+                          f"custom models {custom.get('custom_models_seconds', '-')} s and their tests "
+                          f"{custom.get('custom_tests_seconds', '-')} s of node time")
         for step, nodes in measured.get("failed", {}).items():
             console.print(f"[red]{size:,} contacts, {step} failed:[/red] " + "; ".join(nodes[:10]))
         Path(json_out).parent.mkdir(parents=True, exist_ok=True)
