@@ -308,6 +308,7 @@ def run_scale(contacts: int, workdir: Path, project_dir: Path, as_of: dt.date, s
     more with nothing new (the part of a daily run no incremental model can remove). With `custom_segments`, the
     full build's raw data is built once more, right after it, in a copy of the project with that many generated
     custom segments (custom_segments_build)."""
+    workdir = workdir.resolve()  # dbt runs in the project (or its copy): a relative workdir would point elsewhere
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "bench.duckdb"
     database.unlink(missing_ok=True)

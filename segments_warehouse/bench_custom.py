@@ -320,7 +320,7 @@ def prepare_project(project_dir: Path, workdir: Path, count: int, seed: int = 42
     when the copy does not compile."""
     import yaml
 
-    from .custom import compile_files
+    from .custom.files import compile_files
     from .registry import load_registry, write_lock
 
     copy = workdir / "project"

@@ -773,7 +773,8 @@ def custom_group() -> None:
 @click.option("--check", is_flag=True, help="Change nothing: exit 1 when a generated file is missing or out of date.")
 def custom_compile_command(project_dir, check) -> None:
     """Check every definition and write its model, its YAML and the registry entries (run by `make build`)."""
-    from .custom import CustomSegmentError, compile_files
+    from .custom import CustomSegmentError
+    from .custom.files import compile_files
     from .registry import RegistryError
 
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..registry import RegistryError, SegmentModel, parse_registry
+from ..registry_schema import RegistryError, SegmentModel, parse_registry
 
 MARTS_YAML = Path("models/marts/segments/_segments__models.yml")
 KINDS = {"varchar": "text", "text": "text", "bigint": "number", "integer": "number", "double precision": "number",

@@ -13,7 +13,8 @@ from typing import Any, Union
 
 import yaml
 
-from .catalog import EVENT_PROPERTIES, Catalog, Trait
+from ..registry_schema import Column, SegmentModel
+from .catalog import EVENT_PROPERTIES, Catalog, Trait, load_catalog
 
 SEGMENTS_DIR = "segments"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -576,8 +577,6 @@ def read_definitions(files: dict[str, Any], catalog: Catalog) -> tuple[SegmentSe
 def _declare(raws: list, catalog: Catalog) -> None:
     """Put every custom model in the catalog (name, entity, values) before any condition is read, replacing the
     custom models an earlier read put there. A name whose column the wide table already has is refused here."""
-    from .registry_entries import placeholder_model
-
     catalog.models = tuple(model for model in catalog.models if model.name not in catalog.custom_entities)
     catalog.custom_entities.clear()
     builtin = {model.name for model in catalog.models}
@@ -596,7 +595,7 @@ def _declare(raws: list, catalog: Catalog) -> None:
         if f"{name}_segment" in wide:
             raise reader.fail("name", f"{name}_segment is already a column of dim_contact_segments: choose another name")
         seen[name] = file
-        catalog.models = (*catalog.models, placeholder_model(name, raw, lone))
+        catalog.models = (*catalog.models, _placeholder_model(name, raw, lone))
         catalog.custom_entities[name] = raw.get("entity", "contact")
 
 
@@ -620,7 +619,22 @@ def _refuse_cycles(sets: list[SegmentSet], references: dict[str, set[str]]) -> N
 
 
 def load_definitions(project_dir: Path | str = ".", catalog: Catalog | None = None) -> tuple[SegmentSet, ...]:
-    from .catalog import load_catalog
-
     catalog = catalog or load_catalog(project_dir)
     return read_definitions({path.name: _read_file(path) for path in definition_files(project_dir)}, catalog)
+
+
+def _placeholder_model(name: str, raw: dict, lone: bool) -> SegmentModel:
+    """The model a definition will be, from its raw YAML, so that membership conditions of other definitions
+    can be checked before it is read in full (its own errors are reported when it is)."""
+    extra = (["excluded"] if "exclude" in raw else []) + (["holdout"] if "holdout" in raw else [])
+    if lone:
+        values = [LONE_VALUES[0], *extra, LONE_VALUES[1]]
+    else:
+        segments = raw.get("segments") if isinstance(raw.get("segments"), list) else []
+        values = [item.get("name") for item in segments if isinstance(item, dict)] + extra
+        values.append(raw.get("fallback", "other"))
+    entity = raw.get("entity", "contact") if raw.get("entity") in ("contact", "account") else "contact"
+    # as entry() writes it: an account segment's value for a contact without an account is its fallback (last)
+    column = Column(f"{name}_segment", tuple(str(value) for value in values), wide="attribute", crm=True,
+                    missing=str(values[-1]) if entity == "account" else None)
+    return SegmentModel(name, f"seg_custom__{name}", entity, column.name, (column,))

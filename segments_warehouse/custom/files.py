@@ -17,8 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from ..registry import load_registry
+from ..registry_files import stale_files, write_files
 from .catalog import Catalog, load_catalog
-from .definitions import SegmentSet, load_definitions
+from .definitions import SegmentSet, load_definitions, read_conditions
 from .registry_entries import entry
 from .sql import KEYS, POPULATIONS, event_usage, jinja_value, segment_set_sql
 
@@ -90,9 +92,6 @@ def generated_files(project_dir: Path | str = ".", catalog: Catalog | None = Non
 
 def compile_files(project_dir: Path | str = ".", check: bool = False) -> list[str]:
     """Write (or, with check, compare) the generated files; the paths written, or with check the stale ones."""
-    from ..registry import load_registry
-    from ..registry_files import stale_files, write_files
-
     project_dir = Path(project_dir)
     wanted = generated_files(project_dir)
     registry = load_registry(project_dir)  # every entry checked in full before a file is written
@@ -116,8 +115,6 @@ def compile_files(project_dir: Path | str = ".", check: bool = False) -> list[st
 def write_usage_macro(project_dir: Path | str, conditions: list[dict], entity: str = "contact") -> None:
     """In a copy of the project: make the pre-aggregate keep what `conditions` (raw dicts) read, besides what the
     project's definitions read (the differential test's model)."""
-    from .definitions import read_conditions
-
     project_dir = Path(project_dir)
     catalog = load_catalog(project_dir)
     extra = tuple(read_conditions(conditions, entity, catalog))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, Trait
+from .catalog import Catalog, Trait, load_catalog
 from .definitions import (
     Combine,
     Condition,
@@ -35,6 +35,7 @@ from .definitions import (
     Sequence,
     TraitTest,
     Window,
+    read_conditions,
 )
 
 KEYS = {"contact": "contact_id", "account": "account_id"}
@@ -579,9 +580,6 @@ def _indent(sql: str) -> str:
 def conditions_model_sql(conditions: list[dict], entity: str = "contact", catalog: Catalog | None = None,
                          project_dir: str = ".") -> str:
     """A model selecting the key and one boolean column c_<i> per raw condition (the differential test's model)."""
-    from .catalog import load_catalog
-    from .definitions import read_conditions
-
     catalog = catalog or load_catalog(project_dir)
     model = _Model(entity, catalog)
     compiled = {f"c_{i}": model.condition(tree) for i, tree in enumerate(read_conditions(conditions, entity, catalog))}

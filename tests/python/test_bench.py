@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
@@ -22,8 +23,9 @@ def test_bench_reports_every_figure(tmp_path):
     # the two earlier rows: the one at the measured scale is replaced, the other (with no custom segments) kept.
     stale_row = {**EARLIER_ROW, "contacts": 300, "commit": "stale00"}
     (tmp_path / "bench.json").write_text(json.dumps({"scales": [stale_row, EARLIER_ROW]}))
+    # the workdir relative to the folder the command runs in (as the default, warehouse/bench, is)
     result = run_cli(["bench", "--contacts", "300", "--repeats", "2", "--custom-segments", "5",
-                      "--workdir", str(tmp_path / "work"), "--json-out", str(tmp_path / "bench.json"),
+                      "--workdir", os.path.relpath(tmp_path / "work", PROJECT_DIR), "--json-out", str(tmp_path / "bench.json"),
                       "--markdown-out", str(tmp_path / "bench.md")])
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "bench.json").read_text())

@@ -47,7 +47,8 @@ import pytest
 import yaml
 from conftest import AS_OF, BIN_DIR, PROJECT_DIR
 
-from segments_warehouse.custom import conditions_model_sql, load_catalog, write_usage_macro
+from segments_warehouse.custom import conditions_model_sql, load_catalog
+from segments_warehouse.custom.files import write_usage_macro
 
 SEED = 20261203
 RANDOM_CONDITIONS = 300  # random trees, after the conditions of Generator.coverage
