@@ -13,12 +13,6 @@
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at
     from {{ ref('int_events__attributed') }}
-    where
-        contact_id is not null
-        {% if usage.events -%}
-            and event_name in {{ sql_string_list(usage.events) }}
-        {%- else -%}
-            and 1 = 0
-        {%- endif %}
+    {{ custom_events_where(usage.events) }}
     group by {{ group_columns | join(', ') }}
 {%- endmacro %}

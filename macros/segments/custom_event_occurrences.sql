@@ -10,11 +10,5 @@
     select
         {{ columns | join(',\n        ') }}
     from {{ ref('int_events__attributed') }}
-    where
-        contact_id is not null
-        {% if usage.sequence_events -%}
-            and event_name in {{ sql_string_list(usage.sequence_events) }}
-        {%- else -%}
-            and 1 = 0
-        {%- endif %}
+    {{ custom_events_where(usage.sequence_events) }}
 {%- endmacro %}
