@@ -1,17 +1,18 @@
 """Differential test of the custom-segment conditions compiler (docs/custom_segments.md).
 
 Some 590 contact conditions (about 290 written to cover every form, then 300 random trees nested in all/any/not up
-to depth 3, fixed seed) and some 110 account conditions (about 90, then 20 random trees), their values drawn from the
-built warehouse's own data, are compiled to two dbt models (`conditions_model_sql`: one boolean column per
-condition, keyed by contact_id and by account_id) and run by one dbt run, with the event pre-aggregates they need,
-on a copy of the session's built warehouse (2,000 generated contacts). An independent evaluator, written here in
-pandas and plain Python from the specification alone, computes the same booleans for every contact and account from
-the warehouse's tables: the traits from the seg_* marts, the contact's account from dim_contact_segments (and, for
-a roll-up, int_contacts__as_of), the events one by one from int_events__attributed (never the compiler's
-pre-aggregates int_contacts__custom_event_days and int_contacts__custom_event_occurrences). The two must agree on
-every entity and every condition. The evaluator is itself checked where the marts already hold the answer
-(logins_30d, invoice_not_sent, an account's contacts and active users, ...), and its sequences against a plain
-search.
+to depth 3, fixed seed) and some 110 account conditions (about 90, then 20 random trees), their values drawn from
+the built warehouse's own data, are compiled to two dbt models (`conditions_model_sql`: one boolean column per
+condition, keyed by contact_id and by account_id, reading their event measures from the shared
+int_contacts__custom_event_measures as the compiled custom models do) and run by one dbt run, with the event
+pre-aggregates and the shared measures they need, on a copy of the session's built warehouse (2,000 generated
+contacts). An independent evaluator, written here in pandas and plain Python from the specification alone, computes
+the same booleans for every contact and account from the warehouse's tables: the traits from the seg_* marts, the
+contact's account from dim_contact_segments (and, for a roll-up, int_contacts__as_of), the events one by one from
+int_events__attributed (never the compiler's pre-aggregates int_contacts__custom_event_days,
+int_contacts__custom_event_occurrences and int_contacts__custom_event_measures). The two must agree on every entity
+and every condition. The evaluator is itself checked where the marts already hold the answer (logins_30d,
+invoice_not_sent, an account's contacts and active users, ...), and its sequences against a plain search.
 
 The copy gets what the generated data lacks (add_what_the_data_lacks): events of a contact at the very same time
 and a whole number of days apart, and accounts without contacts.
@@ -49,6 +50,7 @@ from conftest import AS_OF, BIN_DIR, PROJECT_DIR
 
 from segments_warehouse.custom import conditions_model_sql, load_catalog
 from segments_warehouse.custom.files import write_usage_macro
+from segments_warehouse.custom.sql import SharedMeasures
 
 SEED = 20261203
 RANDOM_CONDITIONS = 300  # random trees, after the conditions of Generator.coverage
@@ -1080,7 +1082,7 @@ def compiled(warehouse, conditions, account_conditions, tmp_path_factory) -> dic
     catalog = load_catalog(project)
     models = {"contact": (MODEL, conditions), "account": (ACCOUNT_MODEL, account_conditions)}
     for entity, (model, entity_conditions) in models.items():
-        sql = conditions_model_sql(entity_conditions, entity=entity, catalog=catalog)
+        sql = conditions_model_sql(entity_conditions, entity=entity, catalog=catalog, shared=SharedMeasures())
         # the custom folder's contract needs every column declared; these scratch models have none
         (project / MODEL_PATH.with_name(f"{model}.sql")).write_text(
             "{{ config(contract={'enforced': false}) }}\n" + sql, encoding="utf-8")
@@ -1089,6 +1091,7 @@ def compiled(warehouse, conditions, account_conditions, tmp_path_factory) -> dic
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     run = subprocess.run(
         [str(BIN_DIR / "dbt"), "run", "-s", "int_contacts__custom_event_days", "int_contacts__custom_event_occurrences",
+         "int_contacts__custom_event_measures",
          MODEL, ACCOUNT_MODEL, "--vars", json.dumps({"as_of_date": AS_OF.isoformat()}), "--project-dir", str(project),
          "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
         cwd=project, env=env, capture_output=True, text=True)

@@ -10,20 +10,13 @@ population as (
 
 ),
 
-event_days as (
-
-    select * from {{ ref('int_contacts__custom_event_days') }}
-
-),
-
 event_measures as (
 
     select
-        event_days.contact_id,
-        sum(case when event_days.event_name in ({{ sql_string("login") }}, {{ sql_string("signed in") }}) then event_days.events else 0 end) as measure_0,
-        sum(case when event_days.event_name in ({{ sql_string("login") }}, {{ sql_string("signed in") }}) and event_days.activity_date >= {{ window_start(7) }} then event_days.events else 0 end) as measure_1
-    from event_days
-    group by event_days.contact_id
+        contact_id,
+        measure_a789b06f28aa,
+        measure_bedd237f7773
+    from {{ ref('int_contacts__custom_event_measures') }}
 
 ),
 
@@ -31,8 +24,8 @@ entities as (
 
     select
         population.contact_id,
-        coalesce(event_measures.measure_0, 0) as event_0,
-        coalesce(event_measures.measure_1, 0) as event_1
+        coalesce(event_measures.measure_a789b06f28aa, 0) as event_0,
+        coalesce(event_measures.measure_bedd237f7773, 0) as event_1
     from population
     left join event_measures
         on population.contact_id = event_measures.contact_id

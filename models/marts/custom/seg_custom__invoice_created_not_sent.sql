@@ -10,31 +10,13 @@ population as (
 
 ),
 
-event_days as (
-
-    select * from {{ ref('int_contacts__custom_event_days') }}
-
-),
-
 event_measures as (
 
     select
-        event_days.contact_id,
-        min(case when event_days.event_name in ({{ sql_string("invoice_created") }}) and event_days.activity_date >= {{ window_start(30) }} then event_days.first_event_at end) as measure_0
-    from event_days
-    group by event_days.contact_id
-
-),
-
-did_checks as (
-
-    select
-        event_measures.contact_id,
-        max(case when event_days.event_name in ({{ sql_string("invoice_sent") }}) and (event_days.activity_date > cast(event_measures.measure_0 as date) or (event_days.activity_date = cast(event_measures.measure_0 as date) and event_days.last_event_at >= event_measures.measure_0)) then 1 else 0 end) as check_0
-    from event_measures
-    inner join event_days
-        on event_measures.contact_id = event_days.contact_id
-    group by event_measures.contact_id
+        contact_id,
+        measure_1371cbdd896d,
+        check_33b9f416be3e
+    from {{ ref('int_contacts__custom_event_measures') }}
 
 ),
 
@@ -42,13 +24,11 @@ entities as (
 
     select
         population.contact_id,
-        (event_measures.measure_0 is not null and coalesce(did_checks.check_0, 0) = 0) as did_0,
-        event_measures.measure_0 as event_1
+        (event_measures.measure_1371cbdd896d is not null and coalesce(event_measures.check_33b9f416be3e, 0) = 0) as did_0,
+        event_measures.measure_1371cbdd896d as event_1
     from population
     left join event_measures
         on population.contact_id = event_measures.contact_id
-    left join did_checks
-        on population.contact_id = did_checks.contact_id
 
 ),
 

@@ -10,19 +10,12 @@ population as (
 
 ),
 
-event_days as (
-
-    select * from {{ ref('int_contacts__custom_event_days') }}
-
-),
-
 event_measures as (
 
     select
-        event_days.contact_id,
-        sum(case when event_days.event_name in ({{ sql_string("page_viewed") }}) and event_days.page_path in ({{ sql_string("/pricing") }}) and event_days.activity_date >= {{ window_start(7) }} then event_days.events else 0 end) as measure_0
-    from event_days
-    group by event_days.contact_id
+        contact_id,
+        measure_b979c02e21a3
+    from {{ ref('int_contacts__custom_event_measures') }}
 
 ),
 
@@ -30,7 +23,7 @@ entities as (
 
     select
         population.contact_id,
-        coalesce(event_measures.measure_0, 0) as event_0,
+        coalesce(event_measures.measure_b979c02e21a3, 0) as event_0,
         seg_lifecycle.plan as trait_1
     from population
     left join {{ ref('seg_lifecycle') }} as seg_lifecycle

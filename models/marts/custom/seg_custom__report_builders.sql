@@ -10,19 +10,12 @@ population as (
 
 ),
 
-event_days as (
-
-    select * from {{ ref('int_contacts__custom_event_days') }}
-
-),
-
 event_measures as (
 
     select
-        event_days.contact_id,
-        sum(case when event_days.event_name in ({{ sql_string("report_created") }}) then event_days.events else 0 end) as measure_0
-    from event_days
-    group by event_days.contact_id
+        contact_id,
+        measure_28e1322f658c
+    from {{ ref('int_contacts__custom_event_measures') }}
 
 ),
 
@@ -30,7 +23,7 @@ entities as (
 
     select
         population.contact_id,
-        coalesce(event_measures.measure_0, 0) as event_0
+        coalesce(event_measures.measure_28e1322f658c, 0) as event_0
     from population
     left join event_measures
         on population.contact_id = event_measures.contact_id
