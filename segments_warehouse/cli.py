@@ -160,8 +160,9 @@ def generate(contacts, seed, as_of, duckdb_path, parquet_dir, manifest_path, qui
 @_duckdb_path_option
 def append_day_command(day, seed, duckdb_path) -> None:
     """Append one more day of product events (new, late, duplicated, re-attributed) and an erasure request to
-    the raw data in the DuckDB file, as a loader would land them. It builds nothing: run the incremental build
-    next (`make build AS_OF=<day>`: the day is the new as_of_date)."""
+    the raw data in the DuckDB file, as a loader would land them.
+
+    It builds nothing: run the incremental build next (`make build AS_OF=<day>`: the day is the new as_of_date)."""
     from .generate import append_day
 
     counts = append_day(duckdb_path, day.date(), seed)
