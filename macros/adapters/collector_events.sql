@@ -30,6 +30,7 @@ select
     {{ loader_text(columns, 'event_text') }} as event_text,
     {{ collector_event_columns(columns, load_columns) }},
     {{ loader_text(columns, ['feature', '_feature']) }} as feature,
+    {{ loader_text(columns, [var('event_value_property'), '_' ~ var('event_value_property')]) }} as value,
     {{ first_loader_timestamp(columns, load_columns) }} as uuid_ts
 from {{ relation }}
 {%- endmacro %}

@@ -38,6 +38,7 @@ select
     {{ loader_text(columns, 'se_category') }} as event_text,
     {{ snowplow_event_columns(columns) }},
     {{ loader_text(columns, 'se_label') }} as feature,
+    {{ loader_text(columns, 'se_value') }} as value,
     {{ first_loader_timestamp(columns, ['load_tstamp', 'etl_tstamp']) }} as uuid_ts
 from {{ relation }}
 where not {{ snowplow_is_page_view(columns) }}

@@ -1,7 +1,8 @@
 {#-
     The shared pre-aggregate of the custom segments' event conditions (model int_contacts__custom_event_days,
     docs/custom_segments.md): one row per contact, UTC day, event name and value of each property in
-    usage.properties, for the events in usage.events, with the events' count and first and last time. The model
+    usage.properties, for the events in usage.events, with the events' count, first and last time, and the sum of
+    each numeric property in usage.sums (<property>_sum; null when none of the events has a value). The model
     calls it with what every definition reads (custom_segment_usage()); `segments preview` inlines it with what the
     previewed definition reads, so a new event or property needs no build.
 -#}
@@ -12,6 +13,9 @@
         count(*) as events,
         min(occurred_at) as first_event_at,
         max(occurred_at) as last_event_at
+        {%- for numeric in usage.get('sums', []) %},
+        sum({{ numeric }}) as {{ numeric }}_sum
+        {%- endfor %}
     from {{ ref('int_events__attributed') }}
     {{ custom_events_where(usage.events) }}
     group by {{ group_columns | join(', ') }}

@@ -21,5 +21,5 @@
 {#- The events and event properties the custom segments read: events, the event conditions' (model
     int_contacts__custom_event_days); sequence_events, the sequences' (int_contacts__custom_event_occurrences). -#}
 {% macro custom_segment_usage() -%}
-    {{ return({"events": ["invoice_created", "invoice_sent", "login", "page_viewed", "report_created", "signed in"], "properties": ["page_path"], "sequence_events": ["invoice_created", "invoice_sent", "login", "signed in"]}) }}
+    {{ return({"events": ["invoice_created", "invoice_sent", "login", "page_viewed", "report_created", "signed in"], "properties": ["page_path"], "sequence_events": ["invoice_created", "invoice_sent", "login", "signed in"], "sums": []}) }}
 {%- endmacro %}

@@ -16,6 +16,7 @@ KINDS = {"varchar": "text", "text": "text", "bigint": "number", "integer": "numb
          "double": "number", "boolean": "boolean", "date": "date", "timestamp": "timestamp"}
 NOT_TRAITS = {"contact_id", "account_id", "as_of_date"}
 EVENT_PROPERTIES = ("feature", "page_path", "device_type", "os_name", "browser_name", "country_code")
+NUMERIC_EVENT_PROPERTIES = ("value",)  # what measure sum adds up (stg_product__tracks.value)
 
 
 @dataclass(frozen=True)

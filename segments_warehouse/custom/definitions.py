@@ -14,7 +14,7 @@ from typing import Any, Union
 import yaml
 
 from ..registry_schema import Column, SegmentModel
-from .catalog import EVENT_PROPERTIES, Catalog, Trait, load_catalog
+from .catalog import EVENT_PROPERTIES, NUMERIC_EVENT_PROPERTIES, Catalog, Trait, load_catalog
 
 SEGMENTS_DIR = "segments"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -26,7 +26,7 @@ OPERATORS = {
     "timestamp": ("=", "!=", "<", "<=", ">", ">=", "between", "is null", "is not null"),
 }
 EVENT_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between")
-MEASURES = ("count", "distinct", "days_since_first", "days_since_last")
+MEASURES = ("count", "sum", "distinct", "days_since_first", "days_since_last")
 ROLLUP_MEASURES = ("count", "share")
 MAX_STEPS = 10
 LONE_VALUES = ("member", "not_member")
@@ -340,10 +340,14 @@ class _Reader:
         if measure not in MEASURES:
             raise self.fail(f"{path}.measure", f"unknown measure {measure!r}; use {', '.join(MEASURES)}")
         of = raw.get("of")
-        if (measure == "distinct") != (of is not None):
-            raise self.fail(f"{path}.of", "of (the property counted) goes with measure distinct, and only with it")
-        if of is not None and of not in EVENT_PROPERTIES:
+        if (measure in ("distinct", "sum")) != (of is not None):
+            raise self.fail(f"{path}.of", "of (the property counted or added up) goes with measure distinct or sum, "
+                                          "and only with them")
+        if measure == "distinct" and of not in EVENT_PROPERTIES:
             raise self.fail(f"{path}.of", f"unknown event property {of!r}; use {', '.join(EVENT_PROPERTIES)}")
+        if measure == "sum" and of not in NUMERIC_EVENT_PROPERTIES:
+            raise self.fail(f"{path}.of", f"{of!r} is no numeric event property; a sum adds up "
+                                          f"{', '.join(NUMERIC_EVENT_PROPERTIES)}")
         op = raw.get("op")
         if op not in EVENT_OPERATORS:
             raise self.fail(f"{path}.op", f"operator {op!r} does not fit an event measure; use "

@@ -335,6 +335,11 @@ class _Model:
         if test.measure == "distinct":
             name = self._measure(f"count(distinct case when {where} then event_days.{test.of} end)")
             return self._named(self.values, "event", f"coalesce(event_measures.{name}, 0)")
+        if test.measure == "sum":
+            # the daily sums added up; rounded to 6 decimals, so the order an engine adds doubles in cannot move a
+            # sum across a threshold (0 when no matching event has a value)
+            name = self._measure(f"sum(case when {where} then event_days.{test.of}_sum end)")
+            return self._named(self.values, "event", f"{{{{ round_double('coalesce(event_measures.{name}, 0)', 6) }}}}")
         aggregate = "min" if test.measure == "days_since_first" else "max"
         name = self._measure(f"{aggregate}(case when {where} then event_days.activity_date end)")
         return self._named(self.values, "event", f"{{{{ days_since('event_measures.{name}') }}}}")
@@ -595,7 +600,7 @@ def _asks(op: str, value: Any) -> str:
 
 
 def _measure_label(test: EventTest) -> str:
-    measure = f"distinct {test.of}" if test.measure == "distinct" else test.measure
+    measure = f"{test.measure} {test.of}" if test.measure in ("distinct", "sum") else test.measure
     return f"{measure}({_selection_label(test.selection)})"
 
 
@@ -702,10 +707,12 @@ def _fallback_explanation(model: _Model, segment_set: SegmentSet) -> str:
 
 def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
     """What the shared pre-aggregates keep for the conditions: the event names the daily one keeps (events), those
-    the ordered occurrences keep (sequence_events: the events sequences name) and the properties both carry."""
+    the ordered occurrences keep (sequence_events: the events sequences name), the properties both carry and the
+    numeric properties the daily one adds up (sums)."""
     events: set[str] = set()
     sequence_events: set[str] = set()
     properties: set[str] = set()
+    sums: set[str] = set()
 
     def take(selection: EventSelection, names: set[str]) -> None:
         names.update(selection.events)
@@ -719,7 +726,9 @@ def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
             walk(condition.item if isinstance(condition, Negate) else condition.condition)
         elif isinstance(condition, EventTest):
             take(condition.selection, events)
-            if condition.of:
+            if condition.of and condition.measure == "sum":
+                sums.add(condition.of)
+            elif condition.of:
                 properties.add(condition.of)
         elif isinstance(condition, DidNot):
             take(condition.did, events)
@@ -730,4 +739,5 @@ def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
 
     for condition in conditions:
         walk(condition)
-    return {"events": sorted(events), "properties": sorted(properties), "sequence_events": sorted(sequence_events)}
+    return {"events": sorted(events), "properties": sorted(properties), "sequence_events": sorted(sequence_events),
+            "sums": sorted(sums)}

@@ -38,7 +38,7 @@ SCHEMAS: dict[tuple[str, str], pa.Schema] = {
         ("id", _S), ("user_id", _S), ("anonymous_id", _S), ("event", _S), ("event_text", _S), ("timestamp", _S),
         ("sent_at", _S), ("received_at", _T), ("context_device_type", _S), ("context_os_name", _S),
         ("context_browser", _S), ("context_user_agent", _S), ("context_locale", _S), ("context_country", _S),
-        ("context_city", _S), ("feature", _S), ("uuid_ts", _T)]),
+        ("context_city", _S), ("feature", _S), ("value", _S), ("uuid_ts", _T)]),
     ("raw_product", "pages"): pa.schema([
         ("id", _S), ("user_id", _S), ("anonymous_id", _S), ("url", _S), ("path", _S), ("referrer", _S), ("title", _S),
         ("context_campaign_source", _S), ("timestamp", _S), ("sent_at", _S), ("received_at", _T),

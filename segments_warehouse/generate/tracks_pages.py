@@ -65,6 +65,22 @@ def _user_agents(g: World, rows: dict[str, np.ndarray], known: np.ndarray, ghost
     rows["ua"] = np.where(server_side, -1, ua)
 
 
+VALUE_DIRT = ("", "decimal_comma", "placeholder", "nan")  # rows["value_dirt"] codes: how a value is miswritten
+
+
+def _values(g: World, rows: dict[str, np.ndarray], ghost: bool) -> None:
+    """The numeric property of each track (rows["value"], NaN: none): an invoice_created's amount, two decimals.
+    One value in 100 is written in a form the contract does not read (rows["value_dirt"], VALUE_DIRT: a decimal
+    comma, a placeholder, NaN): the event is kept without it and counted. From its own random stream (per chunk:
+    the sequence numbers so far), so every other column stays as it was."""
+    rng = g.rng("product.events", "values", g.track_seq, g.page_seq, ghost)
+    k = len(rows["c"])
+    invoice = (rows["kind"] == 0) & (rows["ev"] == EV["invoice_created"])
+    rows["value"] = np.where(invoice, np.round(rng.lognormal(6.0, 0.9, k), 2), np.nan)
+    rows["value_dirt"] = np.where(invoice & (rng.random(k) < 0.01), rng.integers(1, len(VALUE_DIRT), k), 0
+                                  ).astype(np.int8)
+
+
 def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) -> None:
     k = len(ev["c"])
     c = ev["c"]
@@ -99,6 +115,7 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
     }
     rows["name_dirt"] = np.where(rows["kind"] == 0, rows["name_dirt"], 0).astype(np.int8)
     _user_agents(g, rows, known, ghost)
+    _values(g, rows, ghost)
     is_track = rows["kind"] == 0
     rows["seq"][is_track] = g.track_seq + np.arange(int(is_track.sum()))
     rows["seq"][~is_track] = g.page_seq + np.arange(int((~is_track).sum()))
@@ -121,6 +138,8 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
         if ghost:
             g.cleanable[f"{key}.user_not_in_crm"] += int(of_kind.sum())
     g.cleanable["product.tracks.event_name_needs_normalizing"] += int((kept & (rows["name_dirt"] > 0)).sum())
+    # kept, up to as_of_date (what int_events__attributed holds), with a value the contract does not read
+    g.cleanable["product.tracks.unparseable_value"] += int((kept & (rows["ts"] < g.end) & (rows["value_dirt"] > 0)).sum())
 
     if not ghost:
         # dirt: copies of events of live, identified people; one defect each
@@ -209,12 +228,15 @@ def write_events(g: World, rng, ev: dict[str, np.ndarray], ghost: bool = False) 
                 "name": take(TRACK_EVENTS, part["ev"]), "name_dirt": part["name_dirt"],
                 "text": take([e.replace("_", " ").capitalize() for e in TRACK_EVENTS], part["ev"]),
                 "feature": take(vocab.FEATURES, part["feature"]),
+                "value": part["value"], "value_dirt": part["value_dirt"],
             })
             g.sink.write(schema, table, {
                 "id": hex_id_sql("evt_", "seq"), **common,
                 "event": "case name_dirt when 1 then upper(substr(name, 1, 1)) || substr(name, 2) "
                          "when 2 then ' ' || name || ' ' when 3 then upper(name) else name end",
                 "event_text": "text", "feature": "feature",
+                "value": "case value_dirt when 1 then replace(printf('%.2f', value), '.', ',') when 2 then 'n/a' "
+                         "when 3 then 'NaN' else printf('%.2f', value) end",
             }, arrow_table(columns))
         else:
             extra = part["page_extra"]

@@ -46,6 +46,11 @@ PEOPLE = {
     "p6": ("p6@example.com", "p6@example.com"),
 }
 
+# (person, track) -> the value property sent with it: p1's report a number, p4's settings a text no number reads
+VALUES = {("p1", "report_created"): 1250.5, ("p4", "settings_opened"): "1,250.50"}
+# what staging makes of them: (event_name, value, has_unparseable_value), the kept tracks with a value or a bad one
+EXPECTED_VALUES = [("report_created", 1250.5, False), ("settings_opened", None, True)]
+
 # behavioral_segment, device_mix, primary_browser, primary_os
 EXPECTED = {
     "p1": ("power_user", "desktop_only", "chrome", "windows"),
@@ -62,13 +67,15 @@ def _at(day: str, hour: int = 10, minute: int = 0) -> dt.datetime:
 
 
 def event_plan() -> list[dict]:
-    """Every event: id, person (None: nobody), user (sent user id), kind (track/page), name, time, ua."""
+    """Every event: id, person (None: nobody), user (sent user id), kind (track/page), name, time, ua, value (the
+    track's numeric property as sent, VALUES)."""
     plan: list[dict] = []
 
     def add(person, kind, name, when, ua, user=True, anonymous=None):
         plan.append({"id": f"m{len(plan) + 1:03d}", "person": person, "kind": kind, "name": name, "at": when,
                      "ua": UA[ua], "user_id": f"u_{person}" if (person and user) else None,
-                     "anonymous_id": anonymous or (f"anon_{person}" if person else "anon_bot")})
+                     "anonymous_id": anonymous or (f"anon_{person}" if person else "anon_bot"),
+                     "value": VALUES.get((person, name))})
 
     add("p1", "page", None, _at("2026-08-01"), "chrome_windows")
     for n in range(16):
@@ -136,3 +143,9 @@ def segments_by_person(con) -> dict:
         "join marts.seg_technographic as techno on behavioral.contact_id = techno.contact_id"
     ).fetchall()
     return {contact.removeprefix("c_"): tuple(values) for contact, *values in rows}
+
+
+def values_by_event(con) -> list[tuple]:
+    """The kept tracks with a value or an unreadable one, as EXPECTED_VALUES."""
+    return con.execute("select event_name, value, has_unparseable_value from staging.stg_product__tracks "
+                       "where value is not null or has_unparseable_value order by event_name").fetchall()

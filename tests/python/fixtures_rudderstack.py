@@ -2,6 +2,7 @@
 pages, identifies, users, with loaded_at beside uuid_ts, the email trait as context_traits_email, and the client
 times as text in the forms RudderStack's destinations leave them when the column was created as text: ISO with
 milliseconds and Z, space-separated without zone, and with an offset. Only context_user_agent describes the device.
+The value property is landed as `_value` (RudderStack prefixes reserved words), as text.
 Quirks: one track delivered twice (same id), one track whose original_timestamp is not a time (quarantined), one row
 whose uuid_ts was never written (its loaded_at is the load time)."""
 
@@ -53,13 +54,13 @@ def write(con) -> None:
                "rudder-sdk-js", "https://app.example.com/", _text(at, n % 3), _text(at, (n + 1) % 3),
                at + dt.timedelta(seconds=2), at + dt.timedelta(seconds=2), LOADED, LOADED)
         if event["kind"] == "track":
-            tracks.append((*row, event["name"], event["name"]))
+            tracks.append((*row, event["name"], event["name"], None if event["value"] is None else str(event["value"])))
         else:
             pages.append((*row, "https://app.example.com/home", "/home", "Home"))
     tracks.append(tracks[1])  # delivered twice
     tracks.append(("bad-time", *tracks[2][1:8], "yesterday", *tracks[2][9:]))  # a time nobody can read
     pages[0] = (*pages[0][:13], NO_TIMESTAMP, *pages[0][14:])  # uuid_ts never written: loaded_at is the load time
-    _create(con, "tracks", [*common, "event", "event_text"], tracks)
+    _create(con, "tracks", [*common, "event", "event_text", "_value"], tracks)  # value: a reserved word, prefixed
     _create(con, "pages", [*common, "context_page_path", "context_page_title"], pages)
     identifies, users = [], []
     for person, (_crm_email, trait) in PEOPLE.items():

@@ -1,7 +1,8 @@
 """Segment's warehouse schema for the six people of fixtures_events_people.py, as Segment's warehouse loader writes
 one source (schema `segment`): tracks, pages, identifies, users; timestamps typed TIMESTAMP; context and properties
 flattened into their own columns, a column only where a value was ever sent (no context_device_type, context_os_name
-or browser column at all: web events carry only context_user_agent); the `feature` property never sent, so absent.
+or browser column at all: web events carry only context_user_agent); the `feature` property never sent, so absent;
+the `value` property a text column (a text was sent once).
 Quirks: one track delivered twice (same id), one track whose id is missing, one identify without an email trait
 (users.email has it)."""
 
@@ -40,13 +41,13 @@ def write(con) -> None:
                "analytics.js", "https://app.example.com/", at, at + dt.timedelta(seconds=1), at + dt.timedelta(seconds=1),
                at + dt.timedelta(seconds=2), LOADED)
         if event["kind"] == "track":
-            tracks.append((*row, event["name"], event["name"]))
+            tracks.append((*row, event["name"], event["name"], None if event["value"] is None else str(event["value"])))
         else:
             pages.append((*row, "https://app.example.com/home", "/home", None, "Home"))
     # the same message delivered twice, and one with no id
     tracks.append(tracks[1])
     tracks.append((None, *tracks[2][1:]))
-    _create(con, "tracks", [*common, "event", "event_text"], tracks)
+    _create(con, "tracks", [*common, "event", "event_text", "value"], tracks)
     _create(con, "pages", [*common, "url", "path", "referrer", "title"], pages)
     identifies, users = [], []
     for person, (_crm_email, trait) in PEOPLE.items():

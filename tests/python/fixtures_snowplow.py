@@ -17,11 +17,13 @@ LOADED = dt.datetime(2026, 11, 2, 1, 0)
 COLUMNS = ["event_id", "event", "event_name", "user_id", "domain_userid", "network_userid", "collector_tstamp",
            "dvce_created_tstamp", "dvce_sent_tstamp", "derived_tstamp", "etl_tstamp", "load_tstamp", "useragent",
            "br_family", "br_lang", "os_family", "dvce_type", "geo_country", "geo_city", "page_url", "page_urlpath",
-           "page_referrer", "page_title", "mkt_source", "se_category", "se_action", "se_label", "se_property"]
+           "page_referrer", "page_title", "mkt_source", "se_category", "se_action", "se_label", "se_property", "se_value"]
 TIMES = {"collector_tstamp", "dvce_created_tstamp", "dvce_sent_tstamp", "derived_tstamp", "etl_tstamp", "load_tstamp"}
 
 
 def _q(column: str, value) -> str:
+    if column == "se_value":  # a DOUBLE in atomic.events
+        return f"cast({'null' if value is None else value} as double)"
     if value is None:
         return "null::timestamp" if column in TIMES else "null::varchar"
     if isinstance(value, dt.datetime):
@@ -45,6 +47,7 @@ def write(con) -> None:
             "useragent": event["ua"], "br_lang": "en-GB", "geo_country": "GB", "geo_city": "London",
             "br_family": "Chrome" if enriched else None, "os_family": "Windows 10" if enriched else None,
             "dvce_type": "Computer" if enriched else None,
+            "se_value": event["value"] if isinstance(event["value"], float) else None,  # typed: only numbers land
         })
         if event["kind"] == "page":
             row.update({"event": "page_view", "event_name": "page_view", "page_url": "https://app.example.com/home",

@@ -32,3 +32,7 @@ def test_quirky_rows_are_quarantined_with_their_reason(rudderstack_warehouse):
     loaded = rudderstack_warehouse.execute(
         "select loaded_at from staging.stg_product__pages where event_id = 'm001'").fetchall()
     assert [str(value) for (value,) in loaded] == ["2026-11-02 01:00:00"]
+
+
+def test_the_value_property_is_read_and_an_unreadable_one_flagged(rudderstack_warehouse):
+    assert people.values_by_event(rudderstack_warehouse) == people.EXPECTED_VALUES

@@ -28,3 +28,7 @@ def test_quirky_rows_are_quarantined_with_their_reason(segment_warehouse):
     assert reasons == [("duplicate_event", 1), ("missing_id", 1)]
     identifies = segment_warehouse.execute("select count(*) from staging.stg_product__identifies_quarantined").fetchone()
     assert identifies == (0,)
+
+
+def test_the_value_property_is_read_and_an_unreadable_one_flagged(segment_warehouse):
+    assert people.values_by_event(segment_warehouse) == people.EXPECTED_VALUES

@@ -45,3 +45,8 @@ def test_page_views_are_pages_and_every_other_event_a_track(snowplow_warehouse):
     derived = con.execute("select count(*), count(email) from staging.stg_product__identifies").fetchone()
     with_user = con.execute("select count(*) from atomic.events where user_id is not null").fetchone()[0]
     assert derived == (with_user - 1, with_user - 2)
+
+
+def test_se_value_is_the_value(snowplow_warehouse):
+    """se_value is a DOUBLE: only p1's number could land; p4's text was never a value here."""
+    assert people.values_by_event(snowplow_warehouse) == people.EXPECTED_VALUES[:1]

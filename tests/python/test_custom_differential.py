@@ -34,6 +34,7 @@ import bisect
 import datetime as dt
 import functools
 import json
+import math
 import os
 import random
 import shutil
@@ -72,7 +73,7 @@ OPERATORS = {
 }
 NUMBER_OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between")
 EVENT_PROPERTIES = ("feature", "page_path", "device_type", "os_name", "browser_name", "country_code")
-MEASURES = ("count", "distinct", "days_since_first", "days_since_last")
+MEASURES = ("count", "sum", "distinct", "days_since_first", "days_since_last")
 # Text that must reach SQL as text: quotes, Jinja, a backslash, LIKE's wildcards, non-ASCII letters.
 HOSTILE_TEXT = ("O'Brien", "x' or '1'='1", "{{ var('as_of_date') }}", "{% raw %}", "back\\slash", "%", "_", "São",
                 "Île")
@@ -172,7 +173,7 @@ def read_populations(path: Path, project_dir: Path, as_of: dt.date) -> tuple[Pop
                     account_values[key] = tuple(spec["values"])
                     account_memberships[key] = {a: (row[column] if row else missing) for a, row in own_row.items()}
         events = con.execute(f"""
-            select event_id, contact_id, event_name, {', '.join(EVENT_PROPERTIES)}, occurred_at, activity_date
+            select event_id, contact_id, event_name, {', '.join(EVENT_PROPERTIES)}, value, occurred_at, activity_date
             from {_relation(con, 'int_events__attributed')}
             where contact_id in (select contact_id from {_relation(con, 'int_contacts__as_of')})
         """).df()
@@ -201,6 +202,14 @@ def _number(value: Fraction) -> int | float:
 
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+def round_double(value: float, digits: int) -> float:
+    """The project's round_double (macros/cross_db/round_double.sql), half away from zero, in the same IEEE
+    operations, so a sum the engine adds in another order still rounds to the same double."""
+    scaled = abs(value * 10.0 ** digits)
+    whole = math.ceil(scaled) if scaled - math.floor(scaled) >= 0.5 else math.floor(scaled)
+    return math.copysign(1.0, value) * whole / 10.0 ** digits if value else 0.0
 
 
 def _present(value) -> bool:
@@ -335,13 +344,16 @@ class Evaluator:
         measure = condition.get("measure", "count")
         if measure == "count":
             values = grouped.size()
+        elif measure == "sum":  # events without a value add nothing; rounded as the SQL rounds it
+            values = {c: round_double(float(v), 6) for c, v in grouped[condition["of"]].sum(min_count=0).items()}
         elif measure == "distinct":
             values = grouped[condition["of"]].nunique()  # distinct values: a missing property is none
         else:
             days = grouped["activity_date"].min() if measure == "days_since_first" else grouped["activity_date"].max()
             values = (pd.Timestamp(self.population.as_of) - days).dt.days
-        values = {c: int(v) for c, v in values.items()}
-        zero = 0 if measure in ("count", "distinct") else None
+        if measure != "sum":
+            values = {c: int(v) for c, v in values.items()}
+        zero = 0 if measure in ("count", "sum", "distinct") else None
         return {c: values.get(c, zero) for c in self.keys}
 
     def _event(self, condition):
@@ -574,9 +586,14 @@ class Generator:
             where = self.rng.random() < 0.35
         if where:
             condition["where"] = self.where(events)
-        measure = measure or self.rng.choices(MEASURES, weights=[45, 15, 15, 25])[0]
+        measure = measure or self.rng.choices(MEASURES, weights=[40, 10, 15, 15, 20])[0]
         if measure != "count" or self.rng.random() < 0.5:
             condition["measure"] = measure
+        if measure == "sum":
+            condition["of"] = "value"
+            if self.rng.random() < 0.8:  # mostly the events that carry a value (invoice_created), alone or not
+                condition["event"] = sorted({"invoice_created", *_as_list(events)}) if self.rng.random() < 0.3 \
+                    else "invoice_created"
         if measure == "distinct":
             condition["of"] = self.pick(("feature", "feature", "page_path", "device_type", "os_name", "browser_name",
                                          "country_code"))

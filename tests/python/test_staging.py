@@ -144,8 +144,15 @@ def test_unlinked_and_unclear_records_are_counted_not_lost(built_warehouse):
                 ("contact", "unparseable_birth_date")]:
         assert flagged.get(key, 0) > 0, key
     assert flagged[("contact", "unrecognized_country")] == built_warehouse.manifest["cleanable"]["crm.contacts.country_unrecognizable"]
-    # every event up to as_of_date is either linked or counted here
+    # a track value written 412,50, n/a or NaN: the event is kept (it may be linked), without a value, and counted
+    unparseable = built_warehouse.manifest["cleanable"]["product.tracks.unparseable_value"]
+    assert flagged[("product_event", "unparseable_event_value")] == unparseable > 0
+    assert built_warehouse.query(
+        "select count(*), count(value) from intermediate.int_events__attributed where has_unparseable_value"
+    )[0] == (unparseable, 0)
+    # every event up to as_of_date is either linked or counted here by its link status
     (total,) = built_warehouse.query("select count(*) from intermediate.int_events__attributed")[0]
     (linked,) = built_warehouse.query("select count(*) from intermediate.int_events__attributed where link_status = 'linked'")[0]
-    unlinked = sum(count for (record_type, _), count in flagged.items() if record_type == "product_event")
+    unlinked = sum(count for (record_type, reason), count in flagged.items()
+                   if record_type == "product_event" and reason != "unparseable_event_value")
     assert total == linked + unlinked

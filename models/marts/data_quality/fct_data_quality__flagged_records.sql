@@ -1,5 +1,5 @@
 -- Records kept by staging that the segments cannot fully use, counted by reason on as_of_date: product events and
--- survey answers that link to no contact, orders and tickets of contacts not in the CRM (deleted, or never
+-- survey answers that link to no contact, track values that are not numbers, orders and tickets of contacts not in the CRM (deleted, or never
 -- loaded), contact and account attributes that were given but could not be understood, and erasure requests that
 -- match nobody (no contact, identify or survey answer carries their email or contact id; counted, never the
 -- email). Nothing here is lost; it is listed so that someone can fix it at the source.
@@ -72,6 +72,14 @@ flagged as (
     from events
     where link_status <> 'linked'
     group by link_status
+
+    union all
+
+    select
+        'product_event' as record_type,
+        'unparseable_event_value' as reason,
+        sum(case when has_unparseable_value then 1 else 0 end) as row_count
+    from events
 
     union all
 

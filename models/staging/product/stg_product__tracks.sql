@@ -23,6 +23,8 @@ cleaned as (
         tracks.event_name,
         tracks.event_text,
         tracks.feature,
+        tracks.value,
+        tracks.has_unparseable_value,
         tracks.occurred_at,
         tracks.sent_at,
         tracks.received_at,
