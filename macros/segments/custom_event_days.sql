@@ -2,7 +2,7 @@
     The shared pre-aggregate of the custom segments' event conditions (model int_contacts__custom_event_days,
     docs/custom_segments.md): one row per contact, UTC day, event name and value of each property in
     usage.properties, for the events in usage.events, with the events' count, first and last time, and the sum of
-    each numeric property in usage.sums (<property>_sum; null when none of the events has a value). The model
+    each numeric column in usage.sums (<column>_sum; null when none of the events has a value). The model
     calls it with what every definition reads (custom_segment_usage()); `segments preview` inlines it with what the
     previewed definition reads, so a new event or property needs no build.
 -#}

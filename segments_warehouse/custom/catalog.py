@@ -16,7 +16,8 @@ KINDS = {"varchar": "text", "text": "text", "bigint": "number", "integer": "numb
          "double": "number", "boolean": "boolean", "date": "date", "timestamp": "timestamp"}
 NOT_TRAITS = {"contact_id", "account_id", "as_of_date"}
 EVENT_PROPERTIES = ("feature", "page_path", "device_type", "os_name", "browser_name", "country_code")
-NUMERIC_EVENT_PROPERTIES = ("value",)  # what measure sum adds up (stg_product__tracks.value)
+# what measure sum adds up: property -> its column in int_events__attributed (stg_product__tracks.event_value)
+NUMERIC_EVENT_PROPERTIES = {"value": "event_value"}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, Trait, load_catalog
+from .catalog import NUMERIC_EVENT_PROPERTIES, Catalog, Trait, load_catalog
 from .definitions import (
     Combine,
     Condition,
@@ -338,7 +338,7 @@ class _Model:
         if test.measure == "sum":
             # the daily sums added up; rounded to 6 decimals, so the order an engine adds doubles in cannot move a
             # sum across a threshold (0 when no matching event has a value)
-            name = self._measure(f"sum(case when {where} then event_days.{test.of}_sum end)")
+            name = self._measure(f"sum(case when {where} then event_days.{NUMERIC_EVENT_PROPERTIES[test.of]}_sum end)")
             return self._named(self.values, "event", f"{{{{ round_double('coalesce(event_measures.{name}, 0)', 6) }}}}")
         aggregate = "min" if test.measure == "days_since_first" else "max"
         name = self._measure(f"{aggregate}(case when {where} then event_days.activity_date end)")
@@ -708,7 +708,7 @@ def _fallback_explanation(model: _Model, segment_set: SegmentSet) -> str:
 def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
     """What the shared pre-aggregates keep for the conditions: the event names the daily one keeps (events), those
     the ordered occurrences keep (sequence_events: the events sequences name), the properties both carry and the
-    numeric properties the daily one adds up (sums)."""
+    numeric columns the daily one adds up (sums: columns of int_events__attributed, catalog.NUMERIC_EVENT_PROPERTIES)."""
     events: set[str] = set()
     sequence_events: set[str] = set()
     properties: set[str] = set()
@@ -727,7 +727,7 @@ def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
         elif isinstance(condition, EventTest):
             take(condition.selection, events)
             if condition.of and condition.measure == "sum":
-                sums.add(condition.of)
+                sums.add(NUMERIC_EVENT_PROPERTIES[condition.of])
             elif condition.of:
                 properties.add(condition.of)
         elif isinstance(condition, DidNot):

@@ -147,5 +147,5 @@ def segments_by_person(con) -> dict:
 
 def values_by_event(con) -> list[tuple]:
     """The kept tracks with a value or an unreadable one, as EXPECTED_VALUES."""
-    return con.execute("select event_name, value, has_unparseable_value from staging.stg_product__tracks "
-                       "where value is not null or has_unparseable_value order by event_name").fetchall()
+    return con.execute("select event_name, event_value, has_unparseable_value from staging.stg_product__tracks "
+                       "where event_value is not null or has_unparseable_value order by event_name").fetchall()

@@ -173,7 +173,7 @@ def read_populations(path: Path, project_dir: Path, as_of: dt.date) -> tuple[Pop
                     account_values[key] = tuple(spec["values"])
                     account_memberships[key] = {a: (row[column] if row else missing) for a, row in own_row.items()}
         events = con.execute(f"""
-            select event_id, contact_id, event_name, {', '.join(EVENT_PROPERTIES)}, value, occurred_at, activity_date
+            select event_id, contact_id, event_name, {', '.join(EVENT_PROPERTIES)}, event_value as value, occurred_at, activity_date
             from {_relation(con, 'int_events__attributed')}
             where contact_id in (select contact_id from {_relation(con, 'int_contacts__as_of')})
         """).df()

@@ -148,7 +148,7 @@ def test_unlinked_and_unclear_records_are_counted_not_lost(built_warehouse):
     unparseable = built_warehouse.manifest["cleanable"]["product.tracks.unparseable_value"]
     assert flagged[("product_event", "unparseable_event_value")] == unparseable > 0
     assert built_warehouse.query(
-        "select count(*), count(value) from intermediate.int_events__attributed where has_unparseable_value"
+        "select count(*), count(event_value) from intermediate.int_events__attributed where has_unparseable_value"
     )[0] == (unparseable, 0)
     # every event up to as_of_date is either linked or counted here by its link status
     (total,) = built_warehouse.query("select count(*) from intermediate.int_events__attributed")[0]

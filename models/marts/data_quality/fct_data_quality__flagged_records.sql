@@ -1,7 +1,7 @@
 -- Records kept by staging that the segments cannot fully use, counted by reason on as_of_date: product events and
--- survey answers that link to no contact, track values that are not numbers, orders and tickets of contacts not in the CRM (deleted, or never
--- loaded), contact and account attributes that were given but could not be understood, and erasure requests that
--- match nobody (no contact, identify or survey answer carries their email or contact id; counted, never the
+-- survey answers that link to no contact, track values that are not numbers, orders and tickets of contacts not in
+-- the CRM (deleted, or never loaded), contact and account attributes that were given but could not be understood,
+-- and erasure requests that match nobody (no contact, identify or survey answer carries their email or contact id; counted, never the
 -- email). Nothing here is lost; it is listed so that someone can fix it at the source.
 with
 

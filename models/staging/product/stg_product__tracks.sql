@@ -23,7 +23,7 @@ cleaned as (
         tracks.event_name,
         tracks.event_text,
         tracks.feature,
-        tracks.value,
+        tracks.event_value,
         tracks.has_unparseable_value,
         tracks.occurred_at,
         tracks.sent_at,

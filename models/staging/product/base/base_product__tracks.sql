@@ -13,7 +13,7 @@ typed as (
         {{ event_time_columns() }},
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature,
-        {{ try_cast_number('value', 'double') }} as value,
+        {{ try_cast_number('value', 'double') }} as event_value,
         -- given, but not a number in the contract's form: the event is kept without it, and counted (flagged records)
         coalesce({{ blank_to_null('value') }} is not null and {{ try_cast_number('value', 'double') }} is null, false)
             as has_unparseable_value
@@ -24,7 +24,7 @@ typed as (
 {{ event_screening_ctes([
     'dedup_key', 'screened_with', 'user_id', 'anonymous_id', 'event_name', 'event_text', 'occurred_at', 'sent_at',
     'received_at', 'loaded_at', 'device_type', 'os_name', 'browser_name', 'locale', 'country_key', 'city', 'feature',
-    'value', 'has_unparseable_value'
+    'event_value', 'has_unparseable_value'
 ]) }}
 
 select * from screened
