@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .custom.catalog import load_catalog
-from .custom.definitions import SegmentSet, load_definitions
-from .custom.sql import KEYS, event_usage, jinja_value, segment_set_sql
+from .custom.conditions import SegmentSet
+from .custom.definitions import load_definitions
+from .custom.quoting import jinja_value
+from .custom.sql import KEYS, segment_set_sql
+from .custom.usage import event_usage
 
 
 class PreviewError(Exception):

@@ -22,9 +22,12 @@ import yaml
 from ..registry import load_registry
 from ..registry_files import stale_files, write_files
 from .catalog import Catalog, load_catalog
-from .definitions import SegmentSet, load_definitions, read_conditions
+from .conditions import SegmentSet
+from .definitions import load_definitions, read_conditions
+from .quoting import jinja_value
 from .registry_entries import entry
-from .sql import KEYS, POPULATIONS, SharedMeasures, conditions_model_sql, event_usage, jinja_value, segment_set_sql
+from .sql import KEYS, POPULATIONS, SharedMeasures, conditions_model_sql, segment_set_sql
+from .usage import event_usage
 
 MODELS_DIR = Path("models/marts/custom")
 MODELS_YAML = MODELS_DIR / "_custom__models.yml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .definitions import SegmentSet
+from .conditions import SegmentSet
 
 
 def entry(segment_set: SegmentSet) -> dict[str, Any]:

@@ -8,21 +8,19 @@ occurrences int_contacts__custom_event_occurrences), the account roll-ups (each 
 subquery, counted per account), the entities with every value a condition reads (traits,
 memberships, measures), the percentile ranks, and the conditions, one boolean column each.
 
-Quoting: names are checked identifiers; numbers are written from checked Python numbers; every text value goes
-through `literal`, which writes a call of the dispatched macro sql_string with the value as an ASCII-only Jinja
-string, so no user text reaches the SQL (or the Jinja) unquoted.
+Quoting: names are checked identifiers; every value goes through custom/quoting.py (`literal`), so no user text
+reaches the SQL (or the Jinja) unquoted. The explanations' words are custom/labels.py's; what the shared
+pre-aggregates keep, custom/usage.py's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from .catalog import NUMERIC_EVENT_PROPERTIES, Catalog, Trait, load_catalog
-from .definitions import (
+from .conditions import (
     Combine,
     Condition,
     DidNot,
@@ -36,8 +34,10 @@ from .definitions import (
     Sequence,
     TraitTest,
     Window,
-    read_conditions,
 )
+from .definitions import read_conditions
+from .labels import describe, fact_text, measure_label, number_text, selection_label, sequence_label, tests_after, trait_label
+from .quoting import compare, literal, sql_list
 
 KEYS = {"contact": "contact_id", "account": "account_id"}
 POPULATIONS = {"contact": "int_contacts__as_of", "account": "int_accounts__as_of"}
@@ -47,76 +47,6 @@ EVENT_OCCURRENCES = "int_contacts__custom_event_occurrences"
 SHARED_EVENT_OCCURRENCES = f"select * from {{{{ ref('{EVENT_OCCURRENCES}') }}}}"  # what a model's sequences read
 EVENT_MEASURES = "int_contacts__custom_event_measures"  # every definition's per-contact event measures, one pass
 INDENT = "    "
-
-
-def jinja_string(text: str) -> str:
-    """`text` as a double-quoted Jinja string literal made of printable ASCII letters, digits and a few safe
-    signs only: everything else (quotes, backslashes, braces, %, #, newlines, unicode) is a \\x, \\u or \\U
-    escape, which Jinja decodes back to the same text."""
-    out = []
-    for char in text:
-        if char.isascii() and (char.isalnum() or char in " _-.,:/@+=()[]<>!?*&^~|`$;"):
-            out.append(char)
-        elif ord(char) < 0x100:
-            out.append(f"\\x{ord(char):02x}")
-        elif ord(char) < 0x10000:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
-
-
-def jinja_value(value: Any) -> str:
-    """A mapping, list, boolean or text as a Jinja literal, every text through jinja_string."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{jinja_string(k)}: {jinja_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(jinja_value(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return jinja_string(str(value))
-
-
-def text_expression(value: str) -> str:
-    """A text value as a Jinja expression (for a macro's argument); `literal` wraps it in {{ }}."""
-    if not isinstance(value, str):
-        raise TypeError(f"not text: {value!r}")
-    return f"sql_string({jinja_string(value)})"
-
-
-def literal(value: Any, kind: str = "text") -> str:
-    """One value as SQL: the only path by which a definition's values reach the generated model."""
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"not a number: {value!r}")
-        return repr(value) if isinstance(value, int) else repr(float(value))
-    if kind == "boolean":
-        return "true" if value is True else "false"
-    if kind in ("date", "timestamp"):
-        if not isinstance(value, dt.date):
-            raise TypeError(f"not a date: {value!r}")
-        return f"cast({{{{ {text_expression(value.isoformat())} }}}} as {kind})"
-    return f"{{{{ {text_expression(value)} }}}}"
-
-
-def _list(values, kind: str) -> str:
-    return "(" + ", ".join(literal(value, kind) for value in values) + ")"
-
-
-def _compare(expression: str, op: str, value: Any, kind: str) -> str:
-    if op == "is null":
-        return f"{expression} is null"
-    if op == "is not null":
-        return f"{expression} is not null"
-    if op in ("in", "not in"):
-        return f"{expression} {op} {_list(value, kind)}"
-    if op == "between":
-        return f"{expression} between {literal(value[0], kind)} and {literal(value[1], kind)}"
-    if op == "contains":
-        return f"{{{{ dbt.position({text_expression(value)}, '{expression}') }}}} > 0"
-    if op == "starts with":
-        return f"substr({expression}, 1, {len(value)}) = {literal(value)}"
-    return f"{expression} {'<>' if op == '!=' else op} {literal(value, kind)}"
 
 
 @dataclass
@@ -231,8 +161,8 @@ class _Model:
 
     # events
     def _where(self, selection: EventSelection, window: Window | None = None, alias: str = "event_days") -> str:
-        parts = [f"{alias}.event_name in {_list(selection.events, 'text')}"]
-        parts += [f"{alias}.{prop} in {_list(values, 'text')}" for prop, values in selection.where]
+        parts = [f"{alias}.event_name in {sql_list(selection.events, 'text')}"]
+        parts += [f"{alias}.{prop} in {sql_list(values, 'text')}" for prop, values in selection.where]
         window = selection.window if window is None else window
         if window.last_days is not None:
             parts.append(f"{alias}.activity_date >= {{{{ window_start({window.last_days}) }}}}")
@@ -378,7 +308,7 @@ class _Model:
         """A leaf column, explained as "<label>=<value><test>" with the test it passed or failed (_tests)."""
         name = self._named(self.leaves, "leaf", f"coalesce({expression}, false)")
         shown = f"{{{{ explain_value('{value}', '{kind}') }}}}"
-        self.facts.setdefault(name, (_text(label, shown, tests[0]), _text(label, shown, tests[1])))
+        self.facts.setdefault(name, (fact_text(label, shown, tests[0]), fact_text(label, shown, tests[1])))
         return name
 
     def condition(self, condition: Condition) -> str:
@@ -391,33 +321,33 @@ class _Model:
         if isinstance(condition, TraitTest):
             trait = condition.trait
             value = self.trait(trait)
-            return self._leaf(_compare(value, condition.op, condition.value, trait.kind), _trait_label(trait), value,
-                              _tests(condition.op, condition.value), trait.kind)
+            return self._leaf(compare(value, condition.op, condition.value, trait.kind), trait_label(trait), value,
+                              tests_after(condition.op, condition.value), trait.kind)
         if isinstance(condition, EventTest):
             value = self.event(condition)
-            return self._leaf(_compare(value, condition.op, condition.value, "number"), _measure_label(condition),
-                              value, _tests(condition.op, condition.value))
+            return self._leaf(compare(value, condition.op, condition.value, "number"), measure_label(condition),
+                              value, tests_after(condition.op, condition.value))
         if isinstance(condition, DidNot):
             did = self.did_not(condition)
             first = self.did_first(condition)
             name = self._named(self.leaves, "leaf", f"coalesce({did}, false)")
-            x, y = _selection_label(condition.did, "({})"), _selection_label(condition.then_not, None)
+            x, y = selection_label(condition.did, "({})"), selection_label(condition.then_not, None)
             within = f" within {condition.within_days} days" if condition.within_days is not None else " after it"
             shown = f"{{{{ explain_value('{first}', 'timestamp') }}}}"
             self.facts.setdefault(name, (
-                _text(f"first {x} at ", shown, f", no {y}{within}", equals=False),
+                fact_text(f"first {x} at ", shown, f", no {y}{within}", equals=False),
                 f"case when {first} is null then {literal('no ' + x)} "
-                f"else {_text(f'first {x} at ', shown, f', then {y}{within}', equals=False)} end",
+                f"else {fact_text(f'first {x} at ', shown, f', then {y}{within}', equals=False)} end",
             ))
             return name
         if isinstance(condition, Sequence):
             completed, reached = self.sequence(condition)
             name = self._named(self.leaves, "leaf", f"({completed} is not null)")
-            label = _sequence_label(condition)
+            label = sequence_label(condition)
             self.facts.setdefault(name, (
-                _text(f"{label} completed at ", f"{{{{ explain_value('{completed}', 'timestamp') }}}}", "",
+                fact_text(f"{label} completed at ", f"{{{{ explain_value('{completed}', 'timestamp') }}}}", "",
                       equals=False),
-                _text(f"{label}, reached step ", f"{{{{ explain_value('{reached}', 'number') }}}}",
+                fact_text(f"{label}, reached step ", f"{{{{ explain_value('{reached}', 'number') }}}}",
                       f" of {len(condition.steps)}", equals=False),
             ))
             return name
@@ -428,8 +358,8 @@ class _Model:
             words = words if words.startswith("(") else f"({words})"
             label = ("share of " if condition.measure == "share" else "") + f"contacts where {words}"
             if condition.measure == "count":
-                return self._leaf(_compare(matching, condition.op, condition.value, "number"), label, matching,
-                                  _tests(condition.op, condition.value))
+                return self._leaf(compare(matching, condition.op, condition.value, "number"), label, matching,
+                                  tests_after(condition.op, condition.value))
             # the percentage compared exactly, without a division: 100 * matching <op> value * contacts (an
             # account without contacts has no share)
             contacts = self._named(self.values, "rollup", f"coalesce({cte}.contacts, 0)")
@@ -441,17 +371,17 @@ class _Model:
             else:
                 op = "<>" if condition.op == "!=" else condition.op
                 test = f"100 * {matching} {op} {literal(condition.value, 'number')} * {contacts}"
-            return self._leaf(f"({contacts} > 0 and {test})", label, share, _tests(condition.op, condition.value))
+            return self._leaf(f"({contacts} > 0 and {test})", label, share, tests_after(condition.op, condition.value))
         if isinstance(condition, Percentile):
             value = self.trait(condition.trait)
-            within = f" within {_trait_label(condition.within)}" if condition.within else ""
-            cut = f" in the {condition.direction} {_number_text(condition.percent)}%{within}"
-            return self._leaf(self.percentile(condition), _trait_label(condition.trait), value, (cut, ", not" + cut),
+            within = f" within {trait_label(condition.within)}" if condition.within else ""
+            cut = f" in the {condition.direction} {number_text(condition.percent)}%{within}"
+            return self._leaf(self.percentile(condition), trait_label(condition.trait), value, (cut, ", not" + cut),
                               condition.trait.kind)
         value = self.membership(condition)
         label = condition.model if self._is_segment_column(condition) else f"{condition.model}.{condition.column}"
-        return self._leaf(f"{value} in {_list(condition.values, 'text')}", label, value,
-                          _tests("in", condition.values), "text")
+        return self._leaf(f"{value} in {sql_list(condition.values, 'text')}", label, value,
+                          tests_after("in", condition.values), "text")
 
     def _is_segment_column(self, condition: Membership) -> bool:
         model = self.catalog.model(condition.model)
@@ -505,111 +435,6 @@ class _Model:
         ctes.append(("leaves", _select(["*", *_aliased(self.leaves)], "ranked" if self.ranks else "entities")))
         ctes.append(("conditions", _select(["*", *_aliased(conditions)], "leaves")))
         return ctes
-
-
-def _number_text(value: Any) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
-def _value_text(value: Any) -> str:
-    """A definition's value as its explanation writes it (a date as YYYY-MM-DD, a boolean as true or false)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return _number_text(value)
-    return str(value)
-
-
-def _tests(op: str, value: Any) -> tuple[str, str]:
-    """What the condition asks, after the value, when it holds and when it fails: (" >= 15", ", not >= 15"),
-    (" is null", " is not null"). An equality that holds (`=`, `in` one value) adds nothing: the value says it."""
-    if op in ("is null", "is not null"):
-        return f" {op}", " is not null" if op == "is null" else " is null"
-    test = _asks(op, value)
-    plain = op == "=" or (op == "in" and len(value) == 1)
-    return ("" if plain else test), ", not" + test
-
-
-def _trait_label(trait: Trait) -> str:
-    return f"account.{trait.column}" if trait.via_account else trait.column
-
-
-def _window_label(window: Window) -> str:
-    if window.last_days is not None:
-        return f"last {window.last_days} days"
-    if window.days_ago is not None:
-        return f"{window.days_ago[0]} to {window.days_ago[1]} days ago"
-    if window.since is not None:
-        return f"since {window.since.isoformat()}"
-    return ""
-
-
-def _selection_label(selection: EventSelection, window_format: str | None = ", {}") -> str:
-    """The events a condition reads, as its explanation names them: "page_viewed where page_path in (/pricing)",
-    then the window in `window_format` (none for a did-not's Y, which has none)."""
-    where = "".join(f" where {prop} in ({', '.join(values)})" for prop, values in selection.where)
-    window = _window_label(selection.window)
-    shown = window_format.format(window) if window and window_format else ""
-    return " or ".join(selection.events) + where + (" " + shown if shown.startswith("(") else shown)
-
-
-def _sequence_label(condition: Sequence) -> str:
-    """"sequence login, then report_created within 1 days (last 30 days)": the steps and the first's window."""
-    steps = [_selection_label(step.selection, None)
-             + ("" if step.within_days is None else f" within {step.within_days} days") for step in condition.steps]
-    window = _window_label(condition.window)
-    return "sequence " + ", then ".join(steps) + (f" ({window})" if window else "")
-
-
-def describe(condition: Condition) -> str:
-    """A condition in words, as a roll-up's explanation names the contact condition it counts."""
-    if isinstance(condition, Combine):
-        return "(" + f" {'and' if condition.kind == 'all' else 'or'} ".join(map(describe, condition.items)) + ")"
-    if isinstance(condition, Negate):
-        return f"not {describe(condition.item)}"
-    if isinstance(condition, TraitTest):
-        return _trait_label(condition.trait) + _asks(condition.op, condition.value)
-    if isinstance(condition, EventTest):
-        return _measure_label(condition) + _asks(condition.op, condition.value)
-    if isinstance(condition, DidNot):
-        within = f" within {condition.within_days} days" if condition.within_days is not None else " after it"
-        return (f"first {_selection_label(condition.did, '({})')}, no "
-                f"{_selection_label(condition.then_not, None)}{within}")
-    if isinstance(condition, Sequence):
-        return _sequence_label(condition)
-    if isinstance(condition, Percentile):
-        within = f" within {_trait_label(condition.within)}" if condition.within else ""
-        return f"{_trait_label(condition.trait)} in the {condition.direction} {_number_text(condition.percent)}%{within}"
-    if isinstance(condition, Membership):
-        model = condition.model
-        return f"{model}.{condition.column}" + _asks("in", condition.values)
-    raise TypeError(f"cannot describe {condition!r}")  # a roll-up holds only contact conditions, never a roll-up
-
-
-def _asks(op: str, value: Any) -> str:
-    """" >= 15", " = free", " in (a, b)", " is null": what a comparison asks, always with its operator."""
-    if op in ("is null", "is not null"):
-        return f" {op}"
-    if op in ("in", "not in"):
-        return f" {op} (" + ", ".join(_value_text(item) for item in value) + ")"
-    if op == "between":
-        return f" between {_value_text(value[0])} and {_value_text(value[1])}"
-    return f" {op} {_value_text(value)}"
-
-
-def _measure_label(test: EventTest) -> str:
-    measure = f"{test.measure} {test.of}" if test.measure in ("distinct", "sum") else test.measure
-    return f"{measure}({_selection_label(test.selection)})"
-
-
-def _text(label: str, shown: str, test: str, equals: bool = True) -> str:
-    """SQL text "<label>=<value><test>": the label and the test (a definition's words) through literal, the value
-    through the explain_value macro."""
-    if not test:
-        return f"concat({literal(label + ('=' if equals else ''))}, {shown})"
-    return f"concat({literal(label + ('=' if equals else ''))}, {shown}, {literal(test)})"
 
 
 def _prefixed(sql: str, prefix: str, names: list[str]) -> str:
@@ -703,41 +528,3 @@ def _fallback_explanation(model: _Model, segment_set: SegmentSet) -> str:
     parts = [f"concat({literal('not ' + segment.name + ' (')}, {model.explain(segment.condition, False)}, ')')"
              for segment in segment_set.segments]
     return parts[0] if len(parts) == 1 else "concat_ws('; ', " + ", ".join(parts) + ")"
-
-
-def event_usage(conditions: list[Condition]) -> dict[str, list[str]]:
-    """What the shared pre-aggregates keep for the conditions: the event names the daily one keeps (events), those
-    the ordered occurrences keep (sequence_events: the events sequences name), the properties both carry and the
-    numeric columns the daily one adds up (sums: columns of int_events__attributed, catalog.NUMERIC_EVENT_PROPERTIES)."""
-    events: set[str] = set()
-    sequence_events: set[str] = set()
-    properties: set[str] = set()
-    sums: set[str] = set()
-
-    def take(selection: EventSelection, names: set[str]) -> None:
-        names.update(selection.events)
-        properties.update(prop for prop, _ in selection.where)
-
-    def walk(condition: Condition | None) -> None:
-        if isinstance(condition, Combine):
-            for item in condition.items:
-                walk(item)
-        elif isinstance(condition, (Negate, Rollup)):
-            walk(condition.item if isinstance(condition, Negate) else condition.condition)
-        elif isinstance(condition, EventTest):
-            take(condition.selection, events)
-            if condition.of and condition.measure == "sum":
-                sums.add(NUMERIC_EVENT_PROPERTIES[condition.of])
-            elif condition.of:
-                properties.add(condition.of)
-        elif isinstance(condition, DidNot):
-            take(condition.did, events)
-            take(condition.then_not, events)
-        elif isinstance(condition, Sequence):
-            for step in condition.steps:
-                take(step.selection, sequence_events)
-
-    for condition in conditions:
-        walk(condition)
-    return {"events": sorted(events), "properties": sorted(properties), "sequence_events": sorted(sequence_events),
-            "sums": sorted(sums)}

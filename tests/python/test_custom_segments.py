@@ -16,7 +16,8 @@ from conftest import PROJECT_DIR
 from segments_warehouse.cli import main
 from segments_warehouse.custom import CustomSegmentError, load_catalog
 from segments_warehouse.custom.definitions import read_definitions
-from segments_warehouse.custom.sql import jinja_string, literal, segment_set_sql
+from segments_warehouse.custom.quoting import jinja_string, literal
+from segments_warehouse.custom.sql import segment_set_sql
 
 CATALOG = load_catalog(PROJECT_DIR)
 
