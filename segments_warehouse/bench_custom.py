@@ -1,7 +1,7 @@
 """The cost of custom segments in the benchmark (`segments bench --custom-segments N`, docs/benchmarks.md).
 
 `definitions(N, seed)` writes N custom segment definitions (docs/custom_segments.md), deterministic for a seed: a
-mix over the condition forms people write (trait comparisons; event counts, distinct values and days since, with
+mix over the condition forms people write (trait comparisons; event counts, sums, distinct values and days since, with
 windows and property filters; did X but not Y; percentiles; memberships of built-in and of other custom segments;
 nested all/any/not; account segments and contact segments reading their account; a couple of segment sets with an
 exclusion and a holdout), reading only traits, events and properties the project has. `prepare_project` copies
@@ -153,6 +153,12 @@ def _distinct(rng: random.Random) -> dict:
             "value": rng.randint(2, most)}
 
 
+def _sum(rng: random.Random) -> dict:
+    """The invoices' amounts added up (the generator writes one on each invoice_created)."""
+    return {"event": "invoice_created", "measure": "sum", "of": "value", "window": _window(rng), "op": ">=",
+            "value": rng.choice((500, 1000, 2500, 5000))}
+
+
 def _days_since(rng: random.Random) -> dict:
     events = _pick(rng, ("login", "report_created", "dashboard_viewed", "feature_used", "export_created"),
                    rng.randint(1, 2))
@@ -188,7 +194,7 @@ def _membership(rng: random.Random, earlier: list[str], models: dict = MEMBERSHI
 
 
 def _any_leaf(rng: random.Random, earlier: list[str]) -> dict:
-    makers = (_number_test, _text_test, _boolean_test, _event_count, _distinct, _days_since, _did_not, _percentile)
+    makers = (_number_test, _text_test, _boolean_test, _event_count, _distinct, _sum, _days_since, _did_not, _percentile)
     return rng.choice((*makers, lambda r: _membership(r, earlier)))(rng)
 
 

@@ -113,7 +113,7 @@ def test_generated_custom_segments_are_seeded_valid_and_distinct():
     assert {s.entity for s in sets} == {"contact", "account"}
     written = json.dumps(fifty)
     for form in ('"all"', '"any"', '"not"', '"trait"', '"event"', '"where"', '"last_days"', '"days_ago"',
-                 '"distinct"', '"days_since_last"', '"days_since_first"', '"did"', '"within_days"', '"percentile"',
+                 '"distinct"', '"sum"', '"days_since_last"', '"days_since_first"', '"did"', '"within_days"', '"percentile"',
                  '"within"', '"bottom"', '"segment": "bench_', '"in"', '"between"', '"account.'):
         assert form in written, form
     check(PROJECT_DIR, 500)  # the most the bench generates, with the project's own definitions: no name taken twice
