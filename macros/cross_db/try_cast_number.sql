@@ -130,6 +130,8 @@
     coalesce(regexp_full_match({{ text }}, '{{ pattern }}'), false)
 {%- endmacro %}
 
+{#- Java's `$` also matches before a final line terminator ("a@b.com\n"): a pattern's closing `$` is `\z` here. -#}
 {% macro spark__regex_matches(text, pattern) -%}
+    {%- set pattern = pattern[:-1] ~ '\\z' if pattern.endswith('$') else pattern -%}
     coalesce({{ text }} rlike '{{ pattern | replace("\\", "\\\\") }}', false)
 {%- endmacro %}

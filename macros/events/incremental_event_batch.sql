@@ -57,10 +57,16 @@
     coalesce(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
-{#- The cleaning vars a stored event row was screened under, as a text literal. -#}
+{#-
+    The cleaning vars a stored event row was screened under, as a text literal; with the version of the stored
+    columns (`columns=2`: event_value and has_unparseable_value, added since), so a table stored before a column was
+    added, or under another var event_value_property, is re-screened whole by the next run (rows kept from before
+    would hold nulls). Raise the version when a column is added to the event base models.
+-#}
 {% macro event_screening_rules() -%}
     {{ sql_string(
         'min_valid_timestamp=' ~ var('min_valid_timestamp') ~ ';max_clock_skew_hours=' ~ var('max_clock_skew_hours')
         ~ ';max_load_time_skew_hours=' ~ var('max_load_time_skew_hours')
+        ~ ';columns=2;event_value_property=' ~ var('event_value_property')
     ) }}
 {%- endmacro %}

@@ -152,3 +152,25 @@ def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(n
     assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the kill and the re-run")
     assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
                      "the kill and the re-run")
+
+
+def test_a_table_stored_before_a_column_was_added_is_rescreened_whole(next_day, tmp_path):
+    """A base_product__tracks stored by an earlier version of the project, before event_value and
+    has_unparseable_value existed (on_schema_change append_new_columns leaves them null in every stored row) and
+    so screened under the earlier rules: the next normal incremental build re-screens every row (screened_with
+    differs) and equals the full refresh, row for row, instead of keeping nulls outside the lookback."""
+    appended, _, full_marts, full_models = next_day
+    path = tmp_path / WAREHOUSE_FILE
+    shutil.copy(appended, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update staging.base_product__tracks set event_value = null, has_unparseable_value = null, "
+                    "screened_with = split_part(screened_with, ';columns=', 1)")
+        assert con.execute("select count(*) from staging.base_product__tracks "
+                           "where screened_with like '%columns=%'").fetchone()[0] == 0
+    build(path, tmp_path / "incremental")
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from staging.base_product__tracks "
+                           "where has_unparseable_value is null").fetchone()[0] == 0
+    assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the incremental build of an older table")
+    assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
+                     "the incremental build of an older table")

@@ -1,3 +1,4 @@
+{%- set value = try_cast_number('value', 'double') %}
 with
 
 {{ event_source_ctes('tracks') }},
@@ -13,9 +14,10 @@ typed as (
         {{ event_time_columns() }},
         {{ event_context_columns() }},
         lower({{ blank_to_null('feature') }}) as feature,
-        {{ try_cast_number('value', 'double') }} as event_value,
-        -- given, but not a number in the contract's form: the event is kept without it, and counted (flagged records)
-        coalesce({{ blank_to_null('value') }} is not null and {{ try_cast_number('value', 'double') }} is null, false)
+        case when abs({{ value }}) < 1e15 then {{ value }} end as event_value,
+        -- given, but not a number in the contract's form or beyond 10^15 (a sum of such values, scaled to round it,
+        -- would overflow on Postgres): the event is kept without it, and counted (flagged records)
+        coalesce({{ blank_to_null('value') }} is not null and not coalesce(abs({{ value }}) < 1e15, false), false)
             as has_unparseable_value
     from contextualized
 
