@@ -5,7 +5,8 @@
     format character removed wherever it stands (tab, no-break space, zero-width spaces and joiners, word joiner,
     byte order mark, any other Unicode space or format character). Blank becomes null. Accents are kept: `josé`
     and `jose` stay two emails.
-    - DuckDB: its \s leaves out the vertical tab, which Postgres' [:space:] and Spark's \s remove: named too.
+    - DuckDB: its \s leaves out the vertical tab, which Postgres' [:space:] and Spark's \s remove, and neither
+      DuckDB's nor Spark's has the next-line character U+0085, which Postgres' list names: both named too.
       It has no NFKC: the fullwidth block U+FF01-U+FF5E is mapped to ASCII with translate(), then
       nfc_normalize() composes accents. Other compatibility forms (ligatures, superscripts) are not folded there.
     - Postgres: normalize(x, NFKC) (a UTF8 database), and the spaces and format characters listed explicitly
@@ -28,7 +29,7 @@
 {% macro default__normalize_email(expression) -%}
     nullif(lower(regexp_replace(
         nfc_normalize(translate(cast({{ expression }} as {{ dbt.type_string() }}), '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~')),
-        '[\s\v\p{Z}\p{Cf}]', '', 'g'
+        '[\s\v\x{85}\p{Z}\p{Cf}]', '', 'g'
     )), '')
 {%- endmacro %}
 
@@ -43,6 +44,6 @@
 {% macro spark__normalize_email(expression) -%}
     nullif(lower(regexp_replace(
         translate(cast({{ expression }} as {{ dbt.type_string() }}), '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～', '!"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~'),
-        '[\\s\\p{Z}\\p{Cf}]', ''
+        '[\\s\\x{85}\\p{Z}\\p{Cf}]', ''
     )), '')
 {%- endmacro %}
