@@ -266,8 +266,9 @@ class _Model:
             name = self._measure(f"count(distinct case when {where} then event_days.{test.of} end)")
             return self._named(self.values, "event", f"coalesce(event_measures.{name}, 0)")
         if test.measure == "sum":
-            # the daily sums added up; rounded to 6 decimals, so the order an engine adds doubles in cannot move a
-            # sum across a threshold (0 when no matching event has a value)
+            # the daily sums added up (0 when no matching event has a value); rounded to 6 decimals, so that in
+            # practice the order an engine adds doubles in does not move a sum across a threshold (one exactly
+            # half-way at the 7th decimal still could: docs/custom_segments.md)
             name = self._measure(f"sum(case when {where} then event_days.{NUMERIC_EVENT_PROPERTIES[test.of]}_sum end)")
             return self._named(self.values, "event", f"{{{{ round_double('coalesce(event_measures.{name}, 0)', 6) }}}}")
         aggregate = "min" if test.measure == "days_since_first" else "max"
