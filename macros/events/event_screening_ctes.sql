@@ -111,7 +111,7 @@ source as (
 
     select * from {{ raw_relation(table_name) }}
     {% if is_incremental() %}
-        where {{ event_batch_condition(raw_relation(table_name)) }}
+        where {{ event_batch_condition(ref('base_product__' ~ table_name ~ '_deliveries')) }}
     {% endif %}
 
 ),

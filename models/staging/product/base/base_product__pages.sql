@@ -2,7 +2,7 @@ with
 
 {{ event_source_ctes('pages') }},
 
-{{ event_context_ctes(raw_relation('pages')) }},
+{{ event_context_ctes(ref('base_product__pages_deliveries')) }},
 
 typed as (
 

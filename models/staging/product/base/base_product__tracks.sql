@@ -3,7 +3,7 @@ with
 
 {{ event_source_ctes('tracks') }},
 
-{{ event_context_ctes(raw_relation('tracks')) }},
+{{ event_context_ctes(ref('base_product__tracks_deliveries')) }},
 
 typed as (
 
