@@ -14,14 +14,17 @@
     - Spark has no Unicode normalization function: fullwidth forms are mapped and spaces and format characters
       removed, but decomposed accents are not composed (`e` + U+0301 stays two characters).
     lower() is the case folding (`ß` stays `ß`).
-    An email made only of printable ASCII other than the space (`!` to `~`, nearly every email) has nothing to
-    fold, compose or remove: it is lower-cased only, the same result by construction, without the Unicode work
-    (15 times faster on DuckDB: 5,000,000 emails in 0.65 s instead of 10 s). Anything else takes the full path.
+    An email made only of printable ASCII (the space to `~`: nearly every email, padded with spaces or not) has
+    nothing to fold or compose, and the space is the only character of that range the full path removes: it is
+    lower-cased with its spaces removed, the same result by construction, without the Unicode work (15 times
+    faster on DuckDB: 5,000,000 emails in 0.65 s instead of 10 s; survey answers, 60% of them padded with spaces
+    by the generator as form tools leave them, screened in a third of the time). Anything else takes the full
+    path.
 -#}
 {% macro normalize_email(expression) -%}
     {%- set text = 'cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ ')' -%}
     case
-        when {{ regex_matches(text, '^[!-~]*$') }} then nullif(lower({{ text }}), '')
+        when {{ regex_matches(text, '^[ -~]*$') }} then nullif(lower(replace({{ text }}, ' ', '')), '')
         else {{ adapter.dispatch('normalize_email', 'segments')(expression) }}
     end
 {%- endmacro %}
