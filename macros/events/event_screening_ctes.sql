@@ -100,11 +100,14 @@ screened as (
 
 
 {#-
-    The CTEs that open the tracks and pages base models, before their context CTEs: the erased ids (read first,
+    The CTEs that open the event base models (tracks and pages, before their context CTEs; identifies): the erased ids (read first,
     see erased_event_ids_cte), `source` (on an incremental run only the dedup groups this run must re-screen,
     macros/events/incremental_event_batch.sql) and `flagged_source` (erased_event_flag_ctes).
 -#}
 {% macro event_source_ctes(table_name) -%}
+{%- if is_incremental() -%}
+    {%- do assert_stored_columns(['dedup_key', 'screened_with']) -%}
+{%- endif -%}
 {{ erased_event_ids_cte() }},
 
 source as (
@@ -120,7 +123,7 @@ source as (
 {%- endmacro %}
 
 
-{#- The first columns of the tracks and pages `typed` CTE: the erasure flag, the ids and the dedup key. -#}
+{#- The first columns of an event base model's `typed` CTE: the erasure flag, the ids and the dedup key. -#}
 {% macro event_key_columns() -%}
     is_erased,
         {{ blank_to_null('id') }} as event_id,

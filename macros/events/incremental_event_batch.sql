@@ -10,15 +10,18 @@
     read more than once (every column of every raw row: at 1,000,000 contacts, 26M tracks and 8 GB spilled to disk
     by each run, whatever the day brought). Read through this view, the base model reads its adapter CTE once, and
     the batch condition and the context lookups scan only the columns they need. Holds no identity and no free
-    text of a person: message ids, load times, OS, browser and country names.
+    text of a person: message ids, load times, OS, browser and country names. With `context` false (identifies,
+    which have no context columns), the dedup key and the load time only.
 -#}
-{% macro event_deliveries(table_name) -%}
+{% macro event_deliveries(table_name, context=true) -%}
 select
     {{ event_dedup_key() }} as dedup_key,
-    {{ loader_timestamp('uuid_ts') }} as loaded_at,
+    {{ loader_timestamp('uuid_ts') }} as loaded_at
+    {%- if context %},
     context_os_name,
     context_browser,
     context_country
+    {%- endif %}
 from {{ raw_relation(table_name) }}
 {%- endmacro %}
 
@@ -89,4 +92,22 @@ from {{ raw_relation(table_name) }}
         ~ ';max_load_time_skew_hours=' ~ var('max_load_time_skew_hours')
         ~ ';columns=2;event_value_property=' ~ var('event_value_property')
     ) }}
+{%- endmacro %}
+
+{#-
+    On an incremental run: stop with a message naming the fix when the stored table lacks a column the incremental
+    batch reads (`columns`): a table stored by a version of the project before the model was incremental (or before
+    the column existed) would otherwise fail with a binder error, or keep its old rows next to the re-screened ones.
+-#}
+{% macro assert_stored_columns(columns) -%}
+    {%- if execute -%}
+        {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- set missing = columns | reject('in', stored) | list -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " was stored by an earlier version of the project: it has no column " ~ missing | join(', ')
+                ~ ", which the incremental run reads. Rebuild it once: dbt build --full-refresh --select "
+                ~ model.name ~ "+") }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}

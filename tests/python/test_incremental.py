@@ -17,7 +17,7 @@ NEXT_DAY = AS_OF + dt.timedelta(days=1)
 NEXT_DAY_ENV = {"SEGMENTS_AS_OF_DATE": NEXT_DAY.isoformat()}
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
-    "base_product__tracks": "staging", "base_product__pages": "staging",
+    "base_product__tracks": "staging", "base_product__pages": "staging", "base_product__identifies": "staging",
     "int_contacts__daily_activity": "intermediate",
 }
 
@@ -120,8 +120,9 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
             for model in ("int_contacts__daily_activity",):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
-    assert rows_after["base_product__tracks"] == rows_before["base_product__tracks"] + sum(
-        v for k, v in added.items() if k.startswith("tracks."))
+    for table in ("tracks", "pages", "identifies"):
+        assert rows_after[f"base_product__{table}"] == rows_before[f"base_product__{table}"] + sum(
+            v for k, v in added.items() if k.startswith(f"{table}.")), table
 
     incremental_marts = snapshot(path, MART_SCHEMAS)
     incremental_models = snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS))
@@ -174,3 +175,24 @@ def test_a_table_stored_before_a_column_was_added_is_rescreened_whole(next_day, 
     assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the incremental build of an older table")
     assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
                      "the incremental build of an older table")
+
+
+def test_a_table_stored_before_the_model_was_incremental_stops_with_the_fix(next_day, tmp_path):
+    """base_product__identifies stored as a plain table by an earlier version of the project (no dedup_key, no
+    screened_with): the incremental run stops before writing, with a message naming the table, the missing columns
+    and the command that rebuilds it, instead of a binder error or old rows kept next to re-screened ones."""
+    appended, *_ = next_day
+    path = tmp_path / WAREHOUSE_FILE
+    shutil.copy(appended, path)
+    with duckdb.connect(str(path)) as con:
+        rows = con.execute("select count(*) from staging.base_product__identifies").fetchone()[0]
+        for column in ("dedup_key", "screened_with"):
+            con.execute(f"alter table staging.base_product__identifies drop column {column}")
+    result = run_dbt(["run", "--select", "base_product__identifies"], path, tmp_path / "old",
+                     extra_env=NEXT_DAY_ENV)
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert ("was stored by an earlier version of the project: it has no column dedup_key, screened_with"
+            in result.stdout), result.stdout[-3000:]
+    assert "dbt build --full-refresh --select base_product__identifies+" in result.stdout
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from staging.base_product__identifies").fetchone()[0] == rows

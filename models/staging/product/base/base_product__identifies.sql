@@ -1,22 +1,12 @@
+-- depends_on: {{ ref('base_product__identifies_deliveries') }} (read by the incremental batch condition only)
 with
 
-{{ erased_event_ids_cte() }},
-
-source as (
-
-    select * from {{ raw_relation('identifies') }}
-
-),
-
-{{ erased_event_flag_ctes() }},
+{{ event_source_ctes('identifies') }},
 
 typed as (
 
     select
-        is_erased,
-        {{ blank_to_null('id') }} as event_id,
-        {{ unless_erased(canonical_id('user_id')) }} as user_id,
-        {{ unless_erased(canonical_id('anonymous_id')) }} as anonymous_id,
+        {{ event_key_columns() }},
         {{ unless_erased(normalize_email('email')) }} as email,
         {{ try_parse_timestamp('timestamp') }} as occurred_at,
         {{ blank_to_null('timestamp') }} as occurred_at_raw,
@@ -29,7 +19,8 @@ typed as (
 ),
 
 {{ event_screening_ctes([
-    'event_id', 'user_id', 'anonymous_id', 'email', 'occurred_at', 'received_at', 'loaded_at'
+    'dedup_key', 'screened_with', 'event_id', 'user_id', 'anonymous_id', 'email', 'occurred_at', 'received_at',
+    'loaded_at'
 ]) }}
 
 select * from screened
