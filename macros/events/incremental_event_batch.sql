@@ -94,20 +94,3 @@ from {{ raw_relation(table_name) }}
     ) }}
 {%- endmacro %}
 
-{#-
-    On an incremental run: stop with a message naming the fix when the stored table lacks a column the incremental
-    batch reads (`columns`): a table stored by a version of the project before the model was incremental (or before
-    the column existed) would otherwise fail with a binder error, or keep its old rows next to the re-screened ones.
--#}
-{% macro assert_stored_columns(columns) -%}
-    {%- if execute -%}
-        {%- set stored = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-        {%- set missing = columns | reject('in', stored) | list -%}
-        {%- if missing -%}
-            {{ exceptions.raise_compiler_error(
-                this ~ " was stored by an earlier version of the project: it has no column " ~ missing | join(', ')
-                ~ ", which the incremental run reads. Rebuild it once: dbt build --full-refresh --select "
-                ~ model.name ~ "+") }}
-        {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}

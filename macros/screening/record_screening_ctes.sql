@@ -7,7 +7,8 @@
          then `checks_before_times`, unparseable_timestamp (any of `parsed_times` null), future_timestamp (the
          latest of `future_times` after the load time plus var max_clock_skew_hours), then `checks_after_times`;
       2. among the rows of one record_id that pass them, all but the first by `order_by` get `repeat_reason`
-         (the rank is in column `rank_column`);
+         (the rank is in column `rank_column`; ties are broken by the raw texts of `parsed_times` and the load
+         time, so every build ranks the same rows the same way);
       3. the first version's own checks, `version_checks`.
     Each check is a pair [reason, condition]. The quarantine detail is the raw text behind the reason: `details`
     maps a reason to its expression; impossible_load_time gives loaded_at_raw and unparseable_timestamp the raw text
@@ -71,7 +72,10 @@ ranked as (
         *,
         row_number() over (
             partition by record_id, row_check
-            order by {{ order_by }}
+            -- then the raw texts: versions tied on every typed column of `order_by` (two unparseable updated_at
+            -- landed together) are ranked the same way by every build, full or incremental
+            order by {{ order_by }},
+                {%- for column in parsed_times %} {{ column }}_raw asc nulls last,{% endfor %} loaded_at_raw asc nulls last
         ) as {{ rank_column }}
     from checked
 

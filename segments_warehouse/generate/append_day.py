@@ -21,9 +21,10 @@ def append_day(duckdb_path: str, day: dt.date, seed: int = 7) -> dict:
     earlier-received redeliveries of loaded events with another browser (they win deduplication, so the kept
     row changes); identifies tying never-identified anonymous ids to existing users (their old events become
     attributed: attribution changes retroactively) and moving a few users to another email; a few blank-id rows;
-    and one erasure request for an active person. The batch lands (uuid_ts) after everything already in the
-    file, except a "late commit" slice stamped two days before the latest load already there: only the
-    incremental lookback (var event_lookback_days) picks those up. Deterministic: same file, day and seed, same rows.
+    the day's CRM contact extract (_append_contact_versions); and one erasure request for an active person. The
+    batch lands (uuid_ts, _loaded_at) after everything already in the file, except a "late commit" slice stamped
+    two days before the latest load already there: only the incremental lookback (vars event_lookback_days,
+    record_lookback_days) picks those up. Deterministic: same file, day and seed, same rows.
     """
     con = duckdb.connect(str(duckdb_path))
     con.execute("set TimeZone = 'UTC'")
@@ -133,6 +134,8 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
         con.execute(f"insert into raw_product.identifies {sql}")
         counts[kind] = int(con.execute("select count(*) from raw_product.identifies").fetchone()[0] - before)
 
+    counts.update(_append_contact_versions(con, day, seed, land, late_commit))
+
     # one erasure request, from the most active identified user not erased yet
     before = con.execute("select count(*) from raw_compliance.erasure_requests").fetchone()[0]
     con.execute(f"""
@@ -156,4 +159,51 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
         )""")
     counts["erasure_requests.new"] = int(
         con.execute("select count(*) from raw_compliance.erasure_requests").fetchone()[0] - before)
+    return counts
+
+
+def _append_contact_versions(con, day: dt.date, seed: int, land: str, late_commit: str) -> dict:
+    """The CRM extract of the new day, as an append-only loader lands it in raw_crm.contacts: new versions of
+    existing contacts (a new lifecycle stage), some landed in the late-commit slice; new contacts;
+    versions that mark a contact deleted in the CRM; exact duplicates of loaded versions, landed again; and a row
+    without an id. Each is updated in the CRM an hour before it lands. Counts by kind, as "contacts.<kind>"."""
+    tag = day.strftime("%Y%m%d")
+
+    def bucket(salt: str, modulus: int) -> str:
+        return f"hash(coalesce(id, '') || '{salt}{seed}') % {modulus}"
+
+    def landed(loaded: str) -> str:
+        """The replaced columns of a version landed at `loaded`: updated in the CRM an hour before."""
+        return f"{_TS_ISO.format(f'({loaded}) - interval 1 hour')} as updated_at, {loaded} as _loaded_at"
+
+    # the latest readable version of each contact with an id (what the CRM sends again when the record changes)
+    latest = """(select * from raw_crm.contacts
+                 where nullif(trim(id), '') is not null and _loaded_at < timestamp '2099-01-01'
+                 qualify row_number() over (partition by trim(id) order by _loaded_at desc, updated_at desc) = 1)"""
+    version_loaded = (f"(case when {bucket('late', 4)} = 0 then {late_commit} else {land} end)"
+                      f" + to_seconds(cast({bucket('land', 3600)} as bigint))")
+    statements = {
+        "new_versions": f"""
+            select * replace ('customer' as lifecycle_stage, {landed(version_loaded)})
+            from {latest} where {bucket('version', 25)} = 0""",
+        "new_contacts": f"""
+            select * replace (
+                id || '-{tag}' as id, 'new.{tag}.' || trim(email) as email,
+                {_TS_ISO.format(f'{land} - interval 2 hour')} as created_at, {landed(f'{land} + interval 5 minute')})
+            from {latest} where {bucket('new', 60)} = 0""",
+        "deleted_in_crm": f"""
+            select * replace ('true' as is_deleted, {landed(f'{land} + interval 10 minute')})
+            from {latest} where {bucket('delete', 150)} = 0""",
+        "exact_duplicates": f"""
+            select * replace ({land} + interval 15 minute as _loaded_at)
+            from raw_crm.contacts where {bucket('dup', 90)} = 0""",
+        "blank_ids": f"""
+            select * replace ('' as id, {landed(f'{land} + interval 20 minute')})
+            from {latest} order by {bucket('blank', 1000003)}, id limit 1""",
+    }
+    counts = {}
+    for kind, sql in statements.items():
+        before = con.execute("select count(*) from raw_crm.contacts").fetchone()[0]
+        con.execute(f"insert into raw_crm.contacts {sql}")
+        counts[f"contacts.{kind}"] = int(con.execute("select count(*) from raw_crm.contacts").fetchone()[0] - before)
     return counts

@@ -18,6 +18,7 @@ NEXT_DAY_ENV = {"SEGMENTS_AS_OF_DATE": NEXT_DAY.isoformat()}
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging", "base_product__identifies": "staging",
+    "base_crm__contacts": "staging",
     "int_contacts__daily_activity": "intermediate",
 }
 
@@ -87,6 +88,8 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     assert added["tracks.late_events"] > 0 and added["tracks.exact_duplicates"] > 0
     assert added["tracks.earlier_redeliveries"] > 0 and added["identifies.anonymous_tied"] > 0
     assert added["erasure_requests.new"] == 1
+    assert all(added[f"contacts.{kind}"] > 0 for kind in (
+        "new_versions", "new_contacts", "deleted_in_crm", "exact_duplicates", "blank_ids")), added
     with duckdb.connect(str(path), read_only=True) as con:
         erased_email = con.execute(
             f"select email from raw_compliance.erasure_requests where id = 'er_append_{NEXT_DAY:%Y%m%d}'").fetchone()[0]
@@ -103,9 +106,10 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     # it really was incremental: the models took the incremental path (delete + insert, not create table as)
     # and the stored row of the untouched event survived
     statuses = {r["unique_id"].split(".")[-1]: r for r in results["results"]}
-    for model, schema in INCREMENTAL_MODELS.items():
+    for model in INCREMENTAL_MODELS:
         assert statuses[model]["status"] == "success", model
-        folder = "staging/product/base" if schema == "staging" else "intermediate/behavior"
+        folder = {"base_product": "staging/product/base", "base_crm": "staging/crm/base"}.get(
+            model.split("__")[0], "intermediate/behavior")
         compiled = (incremental_dir / "target" / "run" / "segments" / "models" / folder / f"{model}.sql").read_text()
         assert "delete from" in compiled.lower() and "create table" not in compiled.lower(), model
     with duckdb.connect(str(path)) as con:
@@ -120,9 +124,10 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
             for model in ("int_contacts__daily_activity",):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
-    for table in ("tracks", "pages", "identifies"):
-        assert rows_after[f"base_product__{table}"] == rows_before[f"base_product__{table}"] + sum(
-            v for k, v in added.items() if k.startswith(f"{table}.")), table
+    for model in ("base_product__tracks", "base_product__pages", "base_product__identifies", "base_crm__contacts"):
+        table = model.split("__")[1]
+        assert rows_after[model] == rows_before[model] + sum(
+            v for k, v in added.items() if k.startswith(f"{table}.")), model
 
     incremental_marts = snapshot(path, MART_SCHEMAS)
     incremental_models = snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS))

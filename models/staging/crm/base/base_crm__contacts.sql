@@ -1,14 +1,20 @@
 with
 
-source as (
+-- read twice (the incremental batch, the erasure flag): computed once
+erased_contacts as {{ materialized_cte() }} (
 
-    select * from {{ raw_relation('contacts') }}
+    {{ erased_contact_ids() }}
 
 ),
 
-erased_contacts as (
+source as (
 
-    {{ erased_contact_ids() }}
+    {{ incremental_record_source(
+        'contacts',
+        key=canonical_id('id'),
+        loaded_at=loader_timestamp('_loaded_at'),
+        erased_ids='select erased_contacts.contact_id from erased_contacts'
+    ) }}
 
 ),
 
@@ -64,4 +70,9 @@ typed as (
     details={'unparseable_boolean': 'is_deleted_raw'}
 ) }}
 
-select * from screened
+select
+    screened.*,
+    -- the key an incremental run swaps rows on: the record id, '' for blank ids and erased people
+    coalesce(screened.record_id, '') as record_key,
+    {{ record_screening_rules() }} as screened_with
+from screened
