@@ -21,7 +21,8 @@ def append_day(duckdb_path: str, day: dt.date, seed: int = 7) -> dict:
     earlier-received redeliveries of loaded events with another browser (they win deduplication, so the kept
     row changes); identifies tying never-identified anonymous ids to existing users (their old events become
     attributed: attribution changes retroactively) and moving a few users to another email; a few blank-id rows;
-    the day's CRM contact extract (_append_contact_versions); and one erasure request for an active person. The
+    the day's CRM contact extract (_append_contact_versions); the survey tool's answers of the day
+    (_append_survey_answers); and one erasure request for an active person. The
     batch lands (uuid_ts, _loaded_at) after everything already in the file, except a "late commit" slice stamped
     two days before the latest load already there: only the incremental lookback (vars event_lookback_days,
     record_lookback_days) picks those up. Deterministic: same file, day and seed, same rows.
@@ -135,6 +136,7 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
         counts[kind] = int(con.execute("select count(*) from raw_product.identifies").fetchone()[0] - before)
 
     counts.update(_append_contact_versions(con, day, seed, land, late_commit))
+    counts.update(_append_survey_answers(con, day, seed, land, late_commit))
 
     # one erasure request, from the most active identified user not erased yet
     before = con.execute("select count(*) from raw_compliance.erasure_requests").fetchone()[0]
@@ -206,4 +208,48 @@ def _append_contact_versions(con, day: dt.date, seed: int, land: str, late_commi
         before = con.execute("select count(*) from raw_crm.contacts").fetchone()[0]
         con.execute(f"insert into raw_crm.contacts {sql}")
         counts[f"contacts.{kind}"] = int(con.execute("select count(*) from raw_crm.contacts").fetchone()[0] - before)
+    return counts
+
+
+def _append_survey_answers(con, day: dt.date, seed: int, land: str, late_commit: str) -> dict:
+    """The survey tool's export of the new day, as an append-only loader lands it in raw_surveys.responses: new
+    answers (new answer and response ids, submitted two hours before the batch lands); answers delivered again
+    with the score changed, some in the late-commit slice (the first delivery of an answer id wins: these are
+    quarantined as duplicate_answer); exact duplicates of loaded answers; and a row without an id. Counts by
+    kind, as "responses.<kind>"."""
+    tag = day.strftime("%Y%m%d")
+
+    def bucket(salt: str, modulus: int) -> str:
+        return f"hash(coalesce(id, '') || 'survey{salt}{seed}') % {modulus}"
+
+    # the latest delivery of each answer with an id
+    latest = """(select * from raw_surveys.responses
+                 where nullif(trim(id), '') is not null and _loaded_at < timestamp '2099-01-01'
+                 qualify row_number() over (partition by trim(id) order by _loaded_at desc, submitted_at desc) = 1)"""
+    redelivered_at = (f"(case when {bucket('late', 4)} = 0 then {late_commit} else {land} end)"
+                      f" + to_seconds(cast({bucket('land', 3600)} as bigint))")
+    changed_score = ("case when try_cast(trim(answer_text) as integer) between 0 and 9 "
+                     "then cast(try_cast(trim(answer_text) as integer) + 1 as varchar) else answer_text end")
+    statements = {
+        "new_answers": f"""
+            select * replace (
+                id || '-{tag}' as id, response_id || '-{tag}' as response_id,
+                {_TS_ISO.format(f'{land} - interval 2 hour')} as submitted_at, {land} + interval 5 minute as _loaded_at)
+            from {latest} where {bucket('new', 30)} = 0""",
+        "changed_redeliveries": f"""
+            select * replace ({changed_score} as answer_text, {redelivered_at} as _loaded_at)
+            from {latest} where {bucket('change', 40)} = 0""",
+        "exact_duplicates": f"""
+            select * replace ({land} + interval 15 minute as _loaded_at)
+            from raw_surveys.responses where {bucket('dup', 60)} = 0""",
+        "blank_ids": f"""
+            select * replace ('' as id, {land} + interval 20 minute as _loaded_at)
+            from {latest} order by {bucket('blank', 1000003)}, id limit 1""",
+    }
+    counts = {}
+    for kind, sql in statements.items():
+        before = con.execute("select count(*) from raw_surveys.responses").fetchone()[0]
+        con.execute(f"insert into raw_surveys.responses {sql}")
+        counts[f"responses.{kind}"] = int(
+            con.execute("select count(*) from raw_surveys.responses").fetchone()[0] - before)
     return counts

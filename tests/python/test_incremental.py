@@ -18,7 +18,7 @@ NEXT_DAY_ENV = {"SEGMENTS_AS_OF_DATE": NEXT_DAY.isoformat()}
 MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging", "base_product__identifies": "staging",
-    "base_crm__contacts": "staging",
+    "base_crm__contacts": "staging", "base_surveys__responses": "staging",
     "int_contacts__daily_activity": "intermediate",
 }
 
@@ -90,6 +90,8 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     assert added["erasure_requests.new"] == 1
     assert all(added[f"contacts.{kind}"] > 0 for kind in (
         "new_versions", "new_contacts", "deleted_in_crm", "exact_duplicates", "blank_ids")), added
+    assert all(added[f"responses.{kind}"] > 0 for kind in (
+        "new_answers", "changed_redeliveries", "exact_duplicates", "blank_ids")), added
     with duckdb.connect(str(path), read_only=True) as con:
         erased_email = con.execute(
             f"select email from raw_compliance.erasure_requests where id = 'er_append_{NEXT_DAY:%Y%m%d}'").fetchone()[0]
@@ -99,6 +101,9 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
         assert erased_contact and con.execute(
             "select count(*) from intermediate.int_contacts__daily_activity where contact_id = ?",
             erased_contact).fetchone()[0] > 0
+        # and stored survey answers, screened before the request: the build must screen them as erased
+        answers_query = "select count(*) from staging.base_surveys__responses where respondent_email = lower(trim(?))"
+        assert con.execute(answers_query, [erased_email]).fetchone()[0] > 0
 
     incremental_dir = tmp_path / "incremental"
     results = build(path, incremental_dir)
@@ -108,7 +113,8 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
     statuses = {r["unique_id"].split(".")[-1]: r for r in results["results"]}
     for model in INCREMENTAL_MODELS:
         assert statuses[model]["status"] == "success", model
-        folder = {"base_product": "staging/product/base", "base_crm": "staging/crm/base"}.get(
+        folder = {"base_product": "staging/product/base", "base_crm": "staging/crm/base",
+                  "base_surveys": "staging/surveys/base"}.get(
             model.split("__")[0], "intermediate/behavior")
         compiled = (incremental_dir / "target" / "run" / "segments" / "models" / folder / f"{model}.sql").read_text()
         assert "delete from" in compiled.lower() and "create table" not in compiled.lower(), model
@@ -124,7 +130,9 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
             for model in ("int_contacts__daily_activity",):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
-    for model in ("base_product__tracks", "base_product__pages", "base_product__identifies", "base_crm__contacts"):
+        assert con.execute(answers_query, [erased_email]).fetchone()[0] == 0
+    for model in ("base_product__tracks", "base_product__pages", "base_product__identifies", "base_crm__contacts",
+                  "base_surveys__responses"):
         table = model.split("__")[1]
         assert rows_after[model] == rows_before[model] + sum(
             v for k, v in added.items() if k.startswith(f"{table}.")), model

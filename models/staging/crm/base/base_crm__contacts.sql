@@ -13,7 +13,7 @@ source as (
         'contacts',
         key=canonical_id('id'),
         loaded_at=loader_timestamp('_loaded_at'),
-        erased_ids='select erased_contacts.contact_id from erased_contacts'
+        erased_condition=canonical_id('id') ~ ' in (select erased_contacts.contact_id from erased_contacts)'
     ) }}
 
 ),

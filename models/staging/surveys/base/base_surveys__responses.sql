@@ -16,18 +16,31 @@
     )
 {%- endset %}
 
+{#- the model's own cleaning vars: part of screened_with, so a run with other scales re-screens every answer -#}
+{%- set score_rules = {
+    'nps_min': var('nps_min'), 'nps_max': var('nps_max'), 'csat_min': var('csat_min'), 'csat_max': var('csat_max')
+} %}
+
 with
 
-source as (
+-- answers carry no contact id: matched on the hash of the normalized respondent email; read twice (the
+-- incremental batch, the erasure flag): computed once
+erased_email_hashes as {{ materialized_cte() }} (
 
-    select * from {{ raw_relation('responses') }}
+    {{ erased_email_hashes() }}
 
 ),
 
--- answers carry no contact id: matched on the hash of the normalized respondent email
-erased_email_hashes as (
+source as (
 
-    {{ erased_email_hashes() }}
+    {{ incremental_record_source(
+        'responses',
+        key=canonical_id('id'),
+        loaded_at=loader_timestamp('_loaded_at'),
+        erased_condition=erased_email_hash('respondent_email')
+            ~ ' in (select erased_email_hashes.email_hash from erased_email_hashes)',
+        rules=score_rules
+    ) }}
 
 ),
 
@@ -89,4 +102,9 @@ typed as (
     repeat_reason='duplicate_answer'
 ) }}
 
-select * from screened
+select
+    screened.*,
+    -- the key an incremental run swaps rows on: the answer id, '' for blank ids
+    coalesce(screened.record_id, '') as record_key,
+    {{ record_screening_rules(score_rules) }} as screened_with
+from screened
