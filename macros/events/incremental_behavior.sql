@@ -15,49 +15,76 @@
 {%- endmacro %}
 
 {#-
-    A 64-bit integer hash of one attributed event (id, type, name, time) and of the behavior rules: XOR-ed over a contact's events it is the
-    fingerprint the incremental behavior models compare to find the contacts whose events changed.
+    A 64-bit integer hash of one attributed event (id, type, name, time) and of the behavior rules: XOR-ed over a
+    contact's events it is the fingerprint the incremental behavior models compare to find the contacts whose
+    events changed.
 -#}
 {% macro event_fingerprint(relation_alias='') -%}
     {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
-    {{ return(adapter.dispatch('event_fingerprint', 'segments')(prefix)) }}
-{%- endmacro %}
-
-{% macro default__event_fingerprint(prefix) -%}
-    {%- set text = dbt.concat([
-        prefix ~ 'event_id', "'|'", prefix ~ 'event_type', "'|'", "coalesce(" ~ prefix ~ "event_name, '')", "'|'",
-        'cast(' ~ prefix ~ 'occurred_at as ' ~ dbt.type_string() ~ ')', "'|'", behavior_rules()
-    ]) -%}
-    {{ hash_to_bigint(text) }}
-{%- endmacro %}
-
-{#- DuckDB hashes the columns themselves (no text to build: several times faster on millions of events). -#}
-{% macro duckdb__event_fingerprint(prefix) -%}
-    cast(
-        hash({{ prefix }}event_id, {{ prefix }}event_type, {{ prefix }}event_name, {{ prefix }}occurred_at, {{ behavior_rules() }}) >> 1
-        as bigint
-    )
+    {{ fingerprint_of([prefix ~ 'event_id', prefix ~ 'event_type', prefix ~ 'event_name', prefix ~ 'occurred_at'],
+                      behavior_rules()) }}
 {%- endmacro %}
 
 {#-
-    CTEs (after an `events` CTE of attributed events with contact_id not null) naming the contacts whose set of
-    attributed events differs from the one stored in {{ this }} (column event_fingerprint, count column
-    `count_column`): new contacts, contacts with events added, removed, re-attributed, or changed, in
-    `changed_contacts`; then `vanished_contacts` (the last CTE): the stored contacts left with no attributed
-    event at all (erased, deleted from the CRM, re-attributed elsewhere, an earlier as_of_date). The model emits
-    one tombstone row for each (activity_date null), so delete+insert removes their stored rows, and
-    delete_contacts_without_events() then removes the tombstones.
+    The same for what int_contacts__daily_event_context reads of an event (id, type, time, device type, browser,
+    OS, country): a redelivery that wins deduplication with another browser changes it.
 -#}
-{% macro changed_contacts_ctes(count_column) -%}
--- a pass over every attributed event, read twice below: computed once
-fresh_fingerprints as {{ materialized_cte() }} (
+{% macro event_context_fingerprint(relation_alias='') -%}
+    {%- set prefix = relation_alias ~ '.' if relation_alias else '' -%}
+    {{ fingerprint_of([prefix ~ 'event_id', prefix ~ 'event_type', prefix ~ 'occurred_at', prefix ~ 'device_type',
+                       prefix ~ 'browser_name', prefix ~ 'os_name', prefix ~ 'country_code'], sql_string('context')) }}
+{%- endmacro %}
+
+{#- The days int_contacts__daily_event_context keeps: the longer of its two readers' windows. -#}
+{% macro event_context_window_days() -%}
+    {{ return([var('tech_event_window_days') | int, var('geo_event_window_days') | int] | max) }}
+{%- endmacro %}
+
+{#-
+    A 64-bit integer hash of the columns (nulls included) and of `rules`, a text expression. Each engine hashes its
+    own way, so the stored fingerprints are compared only on the engine that wrote them.
+-#}
+{% macro fingerprint_of(columns, rules) -%}
+    {{ return(adapter.dispatch('fingerprint_of', 'segments')(columns, rules)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_of(columns, rules) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '')", "'|'"]) -%}
+    {%- endfor -%}
+    {%- do parts.append(rules) -%}
+    {{ hash_to_bigint(dbt.concat(parts)) }}
+{%- endmacro %}
+
+{#- DuckDB hashes the columns themselves (no text to build: several times faster on millions of events). -#}
+{% macro duckdb__fingerprint_of(columns, rules) -%}
+    cast(hash({{ columns | join(', ') }}, {{ rules }}) >> 1 as bigint)
+{%- endmacro %}
+
+{#-
+    CTEs naming the contacts whose attributed events differ from the ones stored in {{ this }}, by comparing, per
+    contact, int_contacts__event_fingerprints (computed once per build for every incremental per-contact model:
+    its columns `fresh_count` and `fresh_fingerprint`, the contacts with `fresh_count` > 0) with the sum of
+    {{ this }}'s `count_column` and the XOR of its event_fingerprint (its rows that match `stored_where`, when
+    given): new contacts, contacts with events added, removed, re-attributed or changed, in `changed_contacts`;
+    then `vanished_contacts` (the last CTE): the stored contacts left with no event (erased, deleted from the CRM,
+    re-attributed elsewhere, an earlier as_of_date). The model emits one tombstone row for each (activity_date
+    null), so delete+insert removes their stored rows, and delete_contacts_without_events() then removes the
+    tombstones. The model needs a `-- depends_on:` comment for int_contacts__event_fingerprints (an incremental
+    run's SQL is not rendered when dbt parses).
+-#}
+{% macro changed_contacts_ctes(count_column, fresh_count='events', fresh_fingerprint='event_fingerprint',
+                               stored_where=none) -%}
+{%- do assert_stored_columns(['event_fingerprint']) -%}
+fresh_fingerprints as (
 
     select
         contact_id,
-        count(*) as events,
-        {{ bit_xor_agg(event_fingerprint()) }} as fingerprint
-    from events
-    group by contact_id
+        {{ fresh_count }} as events,
+        {{ fresh_fingerprint }} as fingerprint
+    from {{ ref('int_contacts__event_fingerprints') }}
+    where {{ fresh_count }} > 0
 
 ),
 
@@ -68,6 +95,9 @@ stored_fingerprints as (
         sum({{ count_column }}) as events,
         {{ bit_xor_agg('event_fingerprint') }} as fingerprint
     from {{ this }}
+    {% if stored_where -%}
+        where {{ stored_where }}
+    {%- endif %}
     group by contact_id
 
 ),
@@ -99,13 +129,15 @@ vanished_contacts as (
 
 {#-
     Post-hook of the incremental behavior models: removes the tombstone rows (activity_date null) that stood for
-    the vanished contacts (see changed_contacts_ctes). By then delete+insert has deleted those contacts' rows, so
-    contacts with no attributed event left have none stored. Reading the tombstones instead of comparing the
-    stored contacts with the attributed-events view again spares a second pass over every event.
+    the vanished contacts (see changed_contacts_ctes), and, with `before` (a date expression), the rows of days
+    that have left the model's window. By then delete+insert has deleted the vanished contacts' rows, so contacts
+    with no attributed event left have none stored. Reading the tombstones instead of comparing the stored
+    contacts with the attributed-events view again spares a second pass over every event.
 -#}
-{% macro delete_contacts_without_events() -%}
+{% macro delete_contacts_without_events(before=none) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where activity_date is null
+        {%- if before %} or activity_date < {{ before }}{% endif %}
     {%- endif -%}
 {%- endmacro %}

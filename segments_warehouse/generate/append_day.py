@@ -29,6 +29,7 @@ def append_day(duckdb_path: str, day: dt.date, seed: int = 7) -> dict:
     """
     con = duckdb.connect(str(duckdb_path))
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # a library call: no progress bars on its caller's output
     try:
         return _append_day(con, day, int(seed))
     finally:

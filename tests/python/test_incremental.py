@@ -19,7 +19,7 @@ MART_SCHEMAS = ("marts", "reverse_etl", "data_quality")
 INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging", "base_product__identifies": "staging",
     "base_crm__contacts": "staging", "base_surveys__responses": "staging",
-    "int_contacts__daily_activity": "intermediate",
+    "int_contacts__daily_activity": "intermediate", "int_contacts__daily_event_context": "intermediate",
 }
 
 
@@ -127,7 +127,7 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
                       for model, schema in INCREMENTAL_MODELS.items()}
         # the erased person is gone from the incremental models on this very build
         if erased_contact:
-            for model in ("int_contacts__daily_activity",):
+            for model in ("int_contacts__daily_activity", "int_contacts__daily_event_context"):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
         assert con.execute(answers_query, [erased_email]).fetchone()[0] == 0

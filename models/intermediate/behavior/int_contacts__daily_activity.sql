@@ -3,6 +3,7 @@
 -- start: an event starts a session when it is the contact's first or comes more than var session_gap_minutes
 -- after the contact's previous event. Incremental: only the contacts whose attributed events changed since the
 -- stored build are recomputed, over their whole history (see the model's YAML description).
+-- depends_on: {{ ref('int_contacts__event_fingerprints') }}
 
 with
 
