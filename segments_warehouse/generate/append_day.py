@@ -12,6 +12,37 @@ import duckdb
 _TS_ISO = "strftime({0}, '%Y-%m-%dT%H:%M:%SZ')"
 
 
+def _bucketer(seed: int, prefix: str = ""):
+    """bucket(salt, modulus): a deterministic bucket 0..modulus-1 of a raw row by its id, the seed and the salt."""
+    def bucket(salt: str, modulus: int) -> str:
+        return f"hash(coalesce(id, '') || '{prefix}{salt}{seed}') % {modulus}"
+    return bucket
+
+
+def _latest_rows(table: str, tie_break: str) -> str:
+    """The latest readable delivery of each id of an append-only raw table (what a source sends again when the
+    record changes), as a subquery."""
+    return f"""(select * from {table}
+                 where nullif(trim(id), '') is not null and _loaded_at < timestamp '2099-01-01'
+                 qualify row_number() over (partition by trim(id) order by _loaded_at desc, {tie_break} desc) = 1)"""
+
+
+def _landing_time(bucket, land: str, late_commit: str) -> str:
+    """A load time within the hour after `land`, or (1 in 4) in the late-commit slice."""
+    return (f"(case when {bucket('late', 4)} = 0 then {late_commit} else {land} end)"
+            f" + to_seconds(cast({bucket('land', 3600)} as bigint))")
+
+
+def _insert_counted(con, table: str, statements: dict[str, str], prefix: str) -> dict[str, int]:
+    """Insert each statement's rows into `table`; the rows each added, as "<prefix>.<kind>"."""
+    counts = {}
+    for kind, sql in statements.items():
+        before = con.execute(f"select count(*) from {table}").fetchone()[0]
+        con.execute(f"insert into {table} {sql}")
+        counts[f"{prefix}.{kind}"] = int(con.execute(f"select count(*) from {table}").fetchone()[0] - before)
+    return counts
+
+
 def append_day(duckdb_path: str, day: dt.date, seed: int = 7) -> dict:
     """Append one more day of product events to an existing raw DuckDB file, as a loader would land them, and
     return how many rows of each kind were added. `day` is the new last complete day (the next as_of_date).
@@ -45,9 +76,7 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
     land = f"timestamp '{high_water.isoformat(sep=' ')}' + interval 1 hour"
     late_commit = f"timestamp '{high_water.isoformat(sep=' ')}' - interval 2 day"
     tag = day.strftime("%Y%m%d")
-
-    def bucket(salt: str, modulus: int) -> str:
-        return f"hash(coalesce(id, '') || '{salt}{seed}') % {modulus}"
+    bucket = _bucketer(seed)
 
     counts: dict[str, int] = {}
     parsed = "cast(timezone('UTC', try_cast(trim(timestamp) as timestamptz)) as timestamp)"
@@ -101,11 +130,7 @@ def _append_day(con, day: dt.date, seed: int) -> dict:
                 from raw_product.{table}
                 where {clean} and {parsed} >= {new_day} - interval 3 day and {bucket('blank', 400)} = 0""",
         }
-        for kind, sql in statements.items():
-            before = con.execute(f"select count(*) from raw_product.{table}").fetchone()[0]
-            con.execute(f"insert into raw_product.{table} {sql}")
-            added = con.execute(f"select count(*) from raw_product.{table}").fetchone()[0] - before
-            counts[f"{table}.{kind}"] = int(added)
+        counts.update(_insert_counted(con, f"raw_product.{table}", statements, table))
 
     # identities: never-identified anonymous ids now tied to an existing user (retroactive attribution), and a
     # few users whose email trait changes to another identified user's (their events move to that contact)
@@ -171,20 +196,14 @@ def _append_contact_versions(con, day: dt.date, seed: int, land: str, late_commi
     versions that mark a contact deleted in the CRM; exact duplicates of loaded versions, landed again; and a row
     without an id. Each is updated in the CRM an hour before it lands. Counts by kind, as "contacts.<kind>"."""
     tag = day.strftime("%Y%m%d")
-
-    def bucket(salt: str, modulus: int) -> str:
-        return f"hash(coalesce(id, '') || '{salt}{seed}') % {modulus}"
+    bucket = _bucketer(seed)
 
     def landed(loaded: str) -> str:
         """The replaced columns of a version landed at `loaded`: updated in the CRM an hour before."""
         return f"{_TS_ISO.format(f'({loaded}) - interval 1 hour')} as updated_at, {loaded} as _loaded_at"
 
-    # the latest readable version of each contact with an id (what the CRM sends again when the record changes)
-    latest = """(select * from raw_crm.contacts
-                 where nullif(trim(id), '') is not null and _loaded_at < timestamp '2099-01-01'
-                 qualify row_number() over (partition by trim(id) order by _loaded_at desc, updated_at desc) = 1)"""
-    version_loaded = (f"(case when {bucket('late', 4)} = 0 then {late_commit} else {land} end)"
-                      f" + to_seconds(cast({bucket('land', 3600)} as bigint))")
+    latest = _latest_rows("raw_crm.contacts", "updated_at")
+    version_loaded = _landing_time(bucket, land, late_commit)
     statements = {
         "new_versions": f"""
             select * replace ('customer' as lifecycle_stage, {landed(version_loaded)})
@@ -204,12 +223,7 @@ def _append_contact_versions(con, day: dt.date, seed: int, land: str, late_commi
             select * replace ('' as id, {landed(f'{land} + interval 20 minute')})
             from {latest} order by {bucket('blank', 1000003)}, id limit 1""",
     }
-    counts = {}
-    for kind, sql in statements.items():
-        before = con.execute("select count(*) from raw_crm.contacts").fetchone()[0]
-        con.execute(f"insert into raw_crm.contacts {sql}")
-        counts[f"contacts.{kind}"] = int(con.execute("select count(*) from raw_crm.contacts").fetchone()[0] - before)
-    return counts
+    return _insert_counted(con, "raw_crm.contacts", statements, "contacts")
 
 
 def _append_survey_answers(con, day: dt.date, seed: int, land: str, late_commit: str) -> dict:
@@ -219,16 +233,9 @@ def _append_survey_answers(con, day: dt.date, seed: int, land: str, late_commit:
     quarantined as duplicate_answer); exact duplicates of loaded answers; and a row without an id. Counts by
     kind, as "responses.<kind>"."""
     tag = day.strftime("%Y%m%d")
-
-    def bucket(salt: str, modulus: int) -> str:
-        return f"hash(coalesce(id, '') || 'survey{salt}{seed}') % {modulus}"
-
-    # the latest delivery of each answer with an id
-    latest = """(select * from raw_surveys.responses
-                 where nullif(trim(id), '') is not null and _loaded_at < timestamp '2099-01-01'
-                 qualify row_number() over (partition by trim(id) order by _loaded_at desc, submitted_at desc) = 1)"""
-    redelivered_at = (f"(case when {bucket('late', 4)} = 0 then {late_commit} else {land} end)"
-                      f" + to_seconds(cast({bucket('land', 3600)} as bigint))")
+    bucket = _bucketer(seed, "survey")
+    latest = _latest_rows("raw_surveys.responses", "submitted_at")
+    redelivered_at = _landing_time(bucket, land, late_commit)
     changed_score = ("case when try_cast(trim(answer_text) as integer) between 0 and 9 "
                      "then cast(try_cast(trim(answer_text) as integer) + 1 as varchar) else answer_text end")
     statements = {
@@ -247,10 +254,4 @@ def _append_survey_answers(con, day: dt.date, seed: int, land: str, late_commit:
             select * replace ('' as id, {land} + interval 20 minute as _loaded_at)
             from {latest} order by {bucket('blank', 1000003)}, id limit 1""",
     }
-    counts = {}
-    for kind, sql in statements.items():
-        before = con.execute("select count(*) from raw_surveys.responses").fetchone()[0]
-        con.execute(f"insert into raw_surveys.responses {sql}")
-        counts[f"responses.{kind}"] = int(
-            con.execute("select count(*) from raw_surveys.responses").fetchone()[0] - before)
-    return counts
+    return _insert_counted(con, "raw_surveys.responses", statements, "responses")
