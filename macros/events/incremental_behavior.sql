@@ -48,10 +48,18 @@
     {{ return(adapter.dispatch('fingerprint_of', 'segments')(columns, rules)) }}
 {%- endmacro %}
 
+{#-
+    Elsewhere, a text of every column hashed: each value as its length, ':' and itself, a null as '~', so no two
+    rows of values give the same text (a null and '', or a '|' inside a value, cannot collide).
+-#}
 {% macro default__fingerprint_of(columns, rules) -%}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '')", "'|'"]) -%}
+        {%- set text = "cast(" ~ column ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- do parts.append(
+            "case when " ~ column ~ " is null then '~' else "
+            ~ dbt.concat(["cast(length(" ~ text ~ ") as " ~ dbt.type_string() ~ ")", "':'", text]) ~ " end"
+        ) -%}
     {%- endfor -%}
     {%- do parts.append(rules) -%}
     {{ hash_to_bigint(dbt.concat(parts)) }}
@@ -63,28 +71,84 @@
 {%- endmacro %}
 
 {#-
-    CTEs naming the contacts whose attributed events differ from the ones stored in {{ this }}, by comparing, per
-    contact, int_contacts__event_fingerprints (computed once per build for every incremental per-contact model:
-    its columns `fresh_count` and `fresh_fingerprint`, the contacts with `fresh_count` > 0) with the sum of
-    {{ this }}'s `count_column` and the XOR of its event_fingerprint (its rows that match `stored_where`, when
-    given): new contacts, contacts with events added, removed, re-attributed or changed, in `changed_contacts`;
-    then `vanished_contacts` (the last CTE): the stored contacts left with no event (erased, deleted from the CRM,
-    re-attributed elsewhere, an earlier as_of_date). The model emits one tombstone row for each (activity_date
-    null), so delete+insert removes their stored rows, and delete_contacts_without_events() then removes the
-    tombstones. The model needs a `-- depends_on:` comment for int_contacts__event_fingerprints (an incremental
-    run's SQL is not rendered when dbt parses).
+    The per-contact event figures the incremental per-contact models compare (model int_contacts__event_fingerprints),
+    by name: for each, the column names, the events it covers (a condition over int_events__attributed, or none
+    for all) and the hash of each event, XOR-ed per contact:
+      events   - the whole history as int_contacts__daily_activity reads it (event_fingerprint);
+      context  - the days of int_contacts__daily_event_context's window, device, browser, OS and country included;
+      custom   - the events the custom segments read (int_contacts__custom_event_days), with the usage;
+      sequence - the events their sequences read (int_contacts__custom_event_occurrences).
 -#}
-{% macro changed_contacts_ctes(count_column, fresh_count='events', fresh_fingerprint='event_fingerprint',
-                               stored_where=none) -%}
+{% macro contact_fingerprint_figures() -%}
+    {%- set usage = custom_segment_usage() -%}
+    {{ return({
+        'events': {'count': 'events', 'fingerprint': 'event_fingerprint', 'where': none,
+                   'hash': event_fingerprint()},
+        'context': {'count': 'context_events', 'fingerprint': 'context_fingerprint',
+                    'where': 'activity_date >= ' ~ window_start(event_context_window_days()),
+                    'hash': event_context_fingerprint()},
+        'custom': {'count': 'custom_events', 'fingerprint': 'custom_fingerprint',
+                   'where': custom_events_condition(usage.events), 'hash': custom_event_fingerprint(usage)},
+        'sequence': {'count': 'sequence_events', 'fingerprint': 'sequence_fingerprint',
+                     'where': custom_events_condition(usage.sequence_events), 'hash': custom_event_fingerprint(usage)},
+    }) }}
+{%- endmacro %}
+
+{#- The select list of one figure of contact_fingerprint_figures(), over attributed events grouped by contact. -#}
+{% macro contact_fingerprint_columns(figure) -%}
+    {%- if figure['where'] -%}
+        sum(case when {{ figure['where'] }} then 1 else 0 end) as {{ figure['count'] }},
+        {{ bit_xor_agg('case when ' ~ figure['where'] ~ ' then ' ~ figure['hash'] ~ ' end') }} as {{ figure['fingerprint'] }}
+    {%- else -%}
+        count(*) as {{ figure['count'] }},
+        {{ bit_xor_agg(figure['hash']) }} as {{ figure['fingerprint'] }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+    CTEs naming the contacts whose attributed events differ from the ones stored in {{ this }}, by comparing, per
+    contact, one figure of contact_fingerprint_figures() (`figure`: its count and fingerprint, for the contacts
+    with at least one such event) with the sum of {{ this }}'s `count_column` and the XOR of its event_fingerprint
+    (its rows that match `stored_where`, when given): new contacts, contacts with events added, removed,
+    re-attributed or changed, in `changed_contacts`; then `vanished_contacts` (the last CTE): the stored contacts
+    left with no event (erased, deleted from the CRM, re-attributed elsewhere, an earlier as_of_date). The model
+    emits one tombstone row for each (activity_date null), so delete+insert removes their stored rows, and
+    delete_contacts_without_events() then removes the tombstones.
+    The fresh figure is read from int_contacts__event_fingerprints, computed once per build for every such model,
+    when that model is part of this run; a run that leaves it out (dbt build -s <model>, --exclude, state
+    selection) would read figures of an earlier build, so it computes the figure from int_events__attributed, a
+    view and so current, instead. The model needs `-- depends_on:` comments for both (an incremental run's SQL is
+    not rendered when dbt parses).
+-#}
+{% macro changed_contacts_ctes(count_column, figure='events', stored_where=none) -%}
 {%- do assert_stored_columns(['event_fingerprint']) -%}
+{%- set figures = contact_fingerprint_figures() -%}
+{%- set fresh = figures[figure] -%}
 fresh_fingerprints as (
 
-    select
-        contact_id,
-        {{ fresh_count }} as events,
-        {{ fresh_fingerprint }} as fingerprint
-    from {{ ref('int_contacts__event_fingerprints') }}
-    where {{ fresh_count }} > 0
+    {% if 'model.' ~ project_name ~ '.int_contacts__event_fingerprints' in selected_resources -%}
+        select
+            contact_id,
+            {{ fresh['count'] }} as events,
+            {{ fresh['fingerprint'] }} as fingerprint
+        from {{ ref('int_contacts__event_fingerprints') }}
+        where {{ fresh['count'] }} > 0
+    {%- else -%}
+        -- int_contacts__event_fingerprints is not part of this run: the figure from the events themselves
+        select
+            contact_id,
+            {{ fresh['count'] }} as events,
+            {{ fresh['fingerprint'] }} as fingerprint
+        from (
+            select
+                contact_id,
+                {{ contact_fingerprint_columns(fresh) }}
+            from {{ ref('int_events__attributed') }}
+            where contact_id is not null
+            group by contact_id
+        ) as computed
+        where {{ fresh['count'] }} > 0
+    {%- endif %}
 
 ),
 

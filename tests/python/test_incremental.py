@@ -20,6 +20,7 @@ INCREMENTAL_MODELS = {
     "base_product__tracks": "staging", "base_product__pages": "staging", "base_product__identifies": "staging",
     "base_crm__contacts": "staging", "base_surveys__responses": "staging",
     "int_contacts__daily_activity": "intermediate", "int_contacts__daily_event_context": "intermediate",
+    "int_contacts__custom_event_days": "intermediate", "int_contacts__custom_event_occurrences": "intermediate",
 }
 
 
@@ -127,7 +128,8 @@ def test_incremental_build_equals_full_refresh(next_day, tmp_path):
                       for model, schema in INCREMENTAL_MODELS.items()}
         # the erased person is gone from the incremental models on this very build
         if erased_contact:
-            for model in ("int_contacts__daily_activity", "int_contacts__daily_event_context"):
+            for model in ("int_contacts__daily_activity", "int_contacts__daily_event_context",
+                          "int_contacts__custom_event_days", "int_contacts__custom_event_occurrences"):
                 assert con.execute(f"select count(*) from intermediate.{model} where contact_id = ?",
                                    erased_contact).fetchone()[0] == 0
         assert con.execute(answers_query, [erased_email]).fetchone()[0] == 0
@@ -166,6 +168,24 @@ def test_sigkill_mid_incremental_build_then_normal_rerun_equals_a_full_refresh(n
     assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "the kill and the re-run")
     assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
                      "the kill and the re-run")
+
+
+def test_a_run_that_leaves_the_fingerprints_out_still_equals_a_full_refresh(next_day, tmp_path):
+    """The next day's build with int_contacts__event_fingerprints excluded, so that table still holds the previous
+    day's figures: the per-contact models compute the figures from the attributed events instead, and give
+    exactly the rows of the full refresh (comparing against the stale table would recompute nobody)."""
+    appended, _, full_marts, full_models = next_day
+    path = tmp_path / WAREHOUSE_FILE
+    shutil.copy(appended, path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        stale = con.execute("select sum(events) from intermediate.int_contacts__event_fingerprints").fetchone()[0]
+    results = build(path, tmp_path / "partial", "--exclude", "int_contacts__event_fingerprints")
+    assert "int_contacts__event_fingerprints" not in {r["unique_id"].split(".")[-1] for r in results["results"]}
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select sum(events) from intermediate.int_contacts__event_fingerprints").fetchone()[0] == stale
+    assert_same_rows(snapshot(path, ("staging", "intermediate"), set(INCREMENTAL_MODELS)), full_models,
+                     "a build without the fingerprints")
+    assert_same_rows(snapshot(path, MART_SCHEMAS), full_marts, "a build without the fingerprints")
 
 
 def test_a_table_stored_before_a_column_was_added_is_rescreened_whole(next_day, tmp_path):

@@ -11,7 +11,7 @@
 {% if is_incremental() %}
 with
 
-{{ changed_contacts_ctes('events', fresh_count='custom_events', fresh_fingerprint='custom_fingerprint') }},
+{{ changed_contacts_ctes('events', figure='custom') }},
 
 batch as (
 

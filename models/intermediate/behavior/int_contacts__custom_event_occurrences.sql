@@ -10,7 +10,7 @@
 {% if is_incremental() %}
 with
 
-{{ changed_contacts_ctes('1', fresh_count='sequence_events', fresh_fingerprint='sequence_fingerprint') }},
+{{ changed_contacts_ctes('1', figure='sequence') }},
 
 batch as (
 

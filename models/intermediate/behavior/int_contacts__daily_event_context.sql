@@ -19,8 +19,7 @@ events as (
 {% if is_incremental() %}
 {{ changed_contacts_ctes(
     'events',
-    fresh_count='context_events',
-    fresh_fingerprint='context_fingerprint',
+    figure='context',
     stored_where='activity_date >= ' ~ window_start(event_context_window_days())
 ) }},
 {% endif %}
