@@ -4,6 +4,7 @@
 #               Expectations validation, and the Python suites)
 #   make test-postgres   the same data built on DuckDB and on a local PostgreSQL: all tests green, marts identical
 #   make test-spark      the same data built on DuckDB and on local Spark (PySpark): all tests green, marts identical
+#   make test-integrations   the consumers through their contracts: the HubSpot sync through Prism (npm)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -20,7 +21,7 @@ AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
 # dbt's partial parse. DBT_VARS overrides other vars (segment rules).
 DBT_VARS ?= {}
 
-.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-spark test-spark-events pytest test-fast lint fmt docs clean
+.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-integrations test-spark test-spark-events pytest test-fast lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
@@ -96,11 +97,16 @@ test-spark-events: install-spark ## The three event adapters on local Spark: eve
 # Two workers, a test file to each (--dist loadfile: a file's module fixtures build once): dbt's own work is mostly
 # one Python thread, so two files at a time use both cores of a 2-core machine. PYTEST_WORKERS=0 runs in-process.
 PYTEST_WORKERS ?= 2
+# The integration tests (a tool from outside the Python packages) run in make test-integrations
 pytest: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -m "not integration" -n $(PYTEST_WORKERS) --dist loadfile
 
 test-fast: install ## The tests that run no dbt build (generator, vocabularies, structure, user-agent rules): about a minute
-	$(BIN)/python -m pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -m "not slow and not integration" -n $(PYTEST_WORKERS) --dist loadfile
+
+# Installs Node.js and npm (Debian packages) if missing, then Prism from npm (pinned by tests/contracts/package-lock.json)
+test-integrations: install ## The CRM sync through the API contract: HubSpot via Prism (OpenAPI), faults and rejections
+	BIN=$(BIN) scripts/test_integrations.sh
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never
 # touches the warehouse. scripts/lint_sql.py: sqlfluff with dbt's sqlparse limits, failing on a file it cannot compile;

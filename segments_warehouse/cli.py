@@ -40,6 +40,7 @@ from .cli_common import (
     today_utc,
 )
 from .cli_registry import custom_group, registry_group
+from .cli_sync import sync_command
 from .gates import accept_change_option
 
 
@@ -500,6 +501,7 @@ def publish_command(duckdb_path, published_path, run_results, validation_record,
 main.add_command(bench_command)
 main.add_command(registry_group)
 main.add_command(custom_group)
+main.add_command(sync_command)
 
 if __name__ == "__main__":
     main()

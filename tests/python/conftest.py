@@ -49,7 +49,7 @@ FAST_MODULES = {"test_generate", "test_custom_segments", "test_vocab", "test_str
 # wait for the build).
 LONGEST_FIRST = ["test_publish", "test_bench", "test_incremental", "test_validate", "test_raw_shapes",
                  "test_registry_end_to_end", "test_hostile_input", "test_history", "test_adapter_stripe",
-                 "test_bad_input", "test_gates", "test_adapter_snowplow", "test_adapter_combined",
+                 "test_bad_input", "test_gates", "test_crm_sync", "test_adapter_snowplow", "test_adapter_combined",
                  "test_user_agent_rules", "test_faults", "test_marts", "test_privacy", "test_adapter_segment",
                  "test_adapter_qualtrics", "test_docs", "test_adapter_rudderstack", "test_adapter_hubspot"]
 

@@ -2,7 +2,7 @@
 
 - dbt build fails with one message when a raw table's quarantine share passes its threshold (every event's
   timestamp in a form nothing parses);
-- publish and export are blocked when every order links to no contact, and when a segment doubles against the
+- publish, export and sync are blocked when every order links to no contact, and when a segment doubles against the
   last publish; --accept-change lets that one dbt run through and records it, the next run is blocked again;
 - the generated (demo-like) data passes every gate.
 One extra dbt build (the broken raw data); the rest reuses the session's built warehouse.
@@ -20,6 +20,7 @@ import shutil
 import duckdb
 import pytest
 from conftest import AS_OF, WAREHOUSE_FILE, run_cli, run_dbt, run_validate
+from hubspot_fake import TOKEN, FakeHubSpot
 
 from segments_warehouse.gates import DEFAULTS, GatesBlocked, check_release, evaluate, load_thresholds
 
@@ -116,6 +117,13 @@ def test_every_order_orphaned_blocks_publish_and_export(broken_build):
             in line[0])
     # no published build yet: the change checks pass and say so, the orphan limit still applies
     assert "first publish: nothing to compare with" in blocked.stderr
+    # the CRM sync: the same gate, before any API call
+    with FakeHubSpot() as hubspot:
+        sync = run_cli(["sync", "--to", "hubspot", "--duckdb", str(path), "--run-results", str(run_results)],
+                       extra_env={"HUBSPOT_ACCESS_TOKEN": TOKEN, "SEGMENTS_HUBSPOT_API_URL": hubspot.url})
+        assert sync.returncode == 1, sync.stderr
+        assert [t for t in sync.stderr.splitlines() if t.startswith("not synced:")] == [line[0].replace("not exported:", "not synced:")]
+        assert hubspot.requests == []
     # publish: the same gate, before anything is copied (the library call; the CLI refuses this failed run first)
     with pytest.raises(GatesBlocked) as error:
         check_release(path, "publish", run_results)

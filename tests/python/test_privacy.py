@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import duckdb
-from conftest import AS_OF, run_dbt
+from conftest import AS_OF, run_cli, run_dbt
+from hubspot_fake import TOKEN, FakeHubSpot
 
 # Columns that hold personal data, by name: none may appear in what BI reads.
 PII_COLUMNS = {
@@ -14,6 +15,11 @@ PII_COLUMNS = {
 }
 BI_SCHEMAS = ("marts", "data_quality")
 DBT_SCHEMAS = ("reference", "staging", "intermediate", "marts", "data_quality", "reverse_etl")
+
+
+def sync_to(hubspot, path):
+    return run_cli(["sync", "--to", "hubspot", "--duckdb", str(path)],
+                   extra_env={"HUBSPOT_ACCESS_TOKEN": TOKEN, "SEGMENTS_HUBSPOT_API_URL": hubspot.url})
 
 
 def relations(con, schemas):
@@ -42,8 +48,8 @@ def test_bi_marts_publish_no_personal_data(built_warehouse):
 def test_crm_feed_carries_only_the_email(built_warehouse):
     with duckdb.connect(str(built_warehouse.path), read_only=True) as con:
         for schema, table in relations(con, ("reverse_etl",)):
-            if table == "sync_state":
-                continue
+            if table in ("sync_state", "crm_sync_state", "crm_sync_pending", "crm_sync_errors"):
+                continue  # the exporters' own bookkeeping: the email, a hash and what was sent
             names = {name for name, _ in columns(con, schema, table)}
             assert names & PII_COLUMNS == {"email"}, table
             assert all(name == "email" or name.startswith("sw_") or name == "properties_hash" for name in names), names
@@ -63,12 +69,20 @@ def test_an_erased_person_is_in_no_model(built_warehouse, warehouse_copy, tmp_pa
             "select distinct anonymous_id from staging.stg_product__identifies where email = ? and anonymous_id is not null",
             [email]).fetchall()]
         assert user_ids and anonymous_ids
+    # the CRM sync has the person in its state before the erasure
+    with FakeHubSpot() as hubspot:
+        synced = sync_to(hubspot, warehouse_copy)
+        assert synced.returncode == 0 and email in {i["id"] for b in hubspot.upserts() for i in b["inputs"]}, synced.stderr
+    with duckdb.connect(str(warehouse_copy)) as con:
         con.execute(
             "insert into raw_compliance.erasure_requests (id, email, requested_at, _loaded_at) "
             "values ('er_test', ?, '2026-10-30T00:00:00Z', timestamp '2026-10-30 01:00:00')",
             [f"  {email.upper()} "])
     result = run_dbt(["build", "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})], warehouse_copy, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:]
+    with FakeHubSpot() as hubspot:  # the next sync forgets the person (HubSpot keeps its record: docs/crm_sync.md)
+        synced = sync_to(hubspot, warehouse_copy)
+        assert synced.returncode == 0 and "Forgot 1 contact(s) the feed no longer has" in synced.stderr, synced.stderr
     needles = [email, contact_id, *user_ids, *anonymous_ids]
     found = []
     with duckdb.connect(str(warehouse_copy), read_only=True) as con:

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The consumers' integration tests (`make test-integrations`): what needs a tool from outside the Python packages.
+#   1. Node.js and npm from the Debian packages if missing (as root), then Stoplight Prism from npm, pinned by
+#      tests/contracts/package-lock.json (`npm ci`: the lock's exact versions, install scripts not run)
+#   2. pytest -m integration: the HubSpot sync through Prism, every request and answer checked against
+#      tests/contracts/hubspot/crm-contacts-v3.openapi.yaml (tests/python/test_hubspot_contract.py)
+# Knobs (environment): BIN (the venv's bin folder, default .venv/bin).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+
+if ! command -v npm > /dev/null || ! command -v node > /dev/null; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "Node.js and npm are needed for Prism: apt-get install nodejs npm (as root), then run this again" >&2
+        exit 2
+    fi
+    echo "Installing Node.js and npm (Debian packages)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm > /dev/null
+fi
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 18 ]; then
+    echo "Prism needs Node.js 18 or later; found $(node --version)" >&2
+    exit 2
+fi
+if [ ! -x tests/contracts/node_modules/.bin/prism ] || [ tests/contracts/package-lock.json -nt tests/contracts/node_modules/.package-lock.json ]; then
+    echo "Installing Stoplight Prism (npm ci in tests/contracts)"
+    SCARF_ANALYTICS=false npm ci --prefix tests/contracts --no-audit --no-fund --ignore-scripts --loglevel error
+fi
+"$BIN/python" -m pytest -m integration -n 0 tests/python/test_hubspot_contract.py
