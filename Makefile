@@ -4,7 +4,7 @@
 #               Expectations validation, and the Python suites)
 #   make test-postgres   the same data built on DuckDB and on a local PostgreSQL: all tests green, marts identical
 #   make test-spark      the same data built on DuckDB and on local Spark (PySpark): all tests green, marts identical
-#   make test-integrations   the consumers through their contracts: the HubSpot sync through Prism (npm)
+#   make test-integrations   the consumers: Dagster materializes the asset graph; the HubSpot sync through Prism (npm)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -21,7 +21,8 @@ AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
 # dbt's partial parse. DBT_VARS overrides other vars (segment rules).
 DBT_VARS ?= {}
 
-.PHONY: help install install-spark demo generate build validate publish bench test test-postgres test-integrations test-spark test-spark-events pytest test-fast lint fmt docs clean
+PHONY_ORCHESTRATION := install-orchestration orchestrate
+.PHONY: $(PHONY_ORCHESTRATION) help install install-spark demo generate build validate publish bench test test-postgres test-integrations test-spark test-spark-events pytest test-fast lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
@@ -104,8 +105,21 @@ pytest: install
 test-fast: install ## The tests that run no dbt build (generator, vocabularies, structure, user-agent rules): about a minute
 	$(BIN)/python -m pytest -m "not slow and not integration" -n $(PYTEST_WORKERS) --dist loadfile
 
+$(BIN)/.installed-orchestration: $(BIN)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev,orchestration]'
+	@touch $@
+
+install-orchestration: $(BIN)/.installed-orchestration ## Add the orchestration extra (Dagster, dagster-dbt, its web UI) to .venv
+
+DAGSTER_PORT ?= 3000
+orchestrate: install-orchestration ## Start the Dagster UI on 127.0.0.1 (the dbt project as assets, daily and hourly jobs)
+	@mkdir -p warehouse/dagster "$(dir $(SEGMENTS_DUCKDB_PATH))"
+	$(BIN)/dbt parse --target-path target/dagster --quiet
+	DAGSTER_HOME=$(CURDIR)/warehouse/dagster PATH=$(CURDIR)/$(BIN):$$PATH \
+		$(BIN)/dagster dev -m segments_warehouse.orchestration -h 127.0.0.1 -p $(DAGSTER_PORT)
+
 # Installs Node.js and npm (Debian packages) if missing, then Prism from npm (pinned by tests/contracts/package-lock.json)
-test-integrations: install ## The CRM sync through the API contract: HubSpot via Prism (OpenAPI), faults and rejections
+test-integrations: install-orchestration ## The consumers: Dagster materializes the graph; HubSpot sync through Prism (OpenAPI)
 	BIN=$(BIN) scripts/test_integrations.sh
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never

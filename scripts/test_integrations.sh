@@ -3,7 +3,9 @@
 #   1. Node.js and npm from the Debian packages if missing (as root), then Stoplight Prism from npm, pinned by
 #      tests/contracts/package-lock.json (`npm ci`: the lock's exact versions, install scripts not run)
 #   2. pytest -m integration: the HubSpot sync through Prism, every request and answer checked against
-#      tests/contracts/hubspot/crm-contacts-v3.openapi.yaml (tests/python/test_hubspot_contract.py)
+#      tests/contracts/hubspot/crm-contacts-v3.openapi.yaml (tests/python/test_hubspot_contract.py), and the Dagster
+#      definitions materialized in-process (tests/python/test_dagster.py; the Makefile installed the orchestration
+#      extra first)
 # Knobs (environment): BIN (the venv's bin folder, default .venv/bin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,4 +28,4 @@ if [ ! -x tests/contracts/node_modules/.bin/prism ] || [ tests/contracts/package
     echo "Installing Stoplight Prism (npm ci in tests/contracts)"
     SCARF_ANALYTICS=false npm ci --prefix tests/contracts --no-audit --no-fund --ignore-scripts --loglevel error
 fi
-"$BIN/python" -m pytest -m integration -n 0 tests/python/test_hubspot_contract.py
+"$BIN/python" -m pytest -m integration -n 2 --dist loadfile tests/python/test_hubspot_contract.py tests/python/test_dagster.py

@@ -31,6 +31,7 @@ def _print_plan(result) -> None:
     table.add_row("changed since the last confirmed sync", f"{result.to_update:,}")
     table.add_row("held back: rejected before with the same properties", f"{result.held_back:,}")
     table.add_row("in a batch a stopped run left (read back first, resent if not applied)", f"{result.pending_resent:,}")
+    table.add_row("to forget: no longer in the feed (erased, or without an email now)", f"{result.forgotten:,}")
     out.print(table)
     if result.property_changes:
         changes = new_table("properties that change", "property", "contacts")
@@ -47,7 +48,8 @@ def _print_plan(result) -> None:
 @click.command("sync")
 @click.option("--to", "destination", required=True, type=click.Choice(DESTINATIONS),
               help="The CRM: HubSpot (token in $HUBSPOT_ACCESS_TOKEN; $SEGMENTS_HUBSPOT_API_URL for another host).")
-@click.option("--dry-run", is_flag=True, help="Print what would be sent, by property; call no API, change nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Print what would be sent, by property; call no API, send and record nothing.")
 @click.option("--retry-errors", is_flag=True,
               help="Send again the contacts the CRM rejected before, though their properties did not change.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1),
@@ -105,6 +107,9 @@ def sync_command(destination, dry_run, retry_errors, timeout, max_attempts, duck
         console.print(f"Nothing changed since the last sync to {destination}"
                       + (f" ({result.held_back:,} held back by earlier rejections)" if result.held_back else ""))
         return
+    if result.unconfirmed:
+        console.print(f"[yellow]{result.unconfirmed:,} contact(s) neither confirmed nor rejected by {destination}[/yellow], "
+                      "and not found with the values sent when read back: not marked synced, sent again by the next run")
     console.print(f"Synced {result.confirmed:,} contact(s) to {destination} in {result.requests:,} request(s): "
                   f"{result.to_create:,} new, {result.to_update:,} changed; {result.rejected:,} rejected"
                   + (f", {result.held_back:,} held back by earlier rejections" if result.held_back else ""))

@@ -9,6 +9,7 @@ BatchRejected (another 4xx for the whole batch) or SyncError (a refused token, a
 from __future__ import annotations
 
 import json
+import urllib.parse
 
 import urllib3
 from urllib3.util.retry import Retry
@@ -52,6 +53,11 @@ class HubSpotDestination:
         if not token:
             raise SyncError("no HubSpot token: set HUBSPOT_ACCESS_TOKEN to a private app's access token with the "
                             "crm.objects.contacts.read, crm.objects.contacts.write and crm.schemas.contacts.write scopes")
+        parsed = urllib.parse.urlsplit(api_url)
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback) or not parsed.hostname:
+            raise SyncError(f"SEGMENTS_HUBSPOT_API_URL {api_url!r} must be an https:// URL (http:// only to 127.0.0.1 or "
+                            "localhost, for a test server): the token travels with every request")
         # retries are the runner's (it settles unknown outcomes before resending); the client's own are off
         self.client = HubSpot(access_token=token, host=api_url.rstrip("/"), retry=Retry(total=0, redirect=0))
         self.timeout = (min(10.0, timeout), timeout)
@@ -79,12 +85,17 @@ class HubSpotDestination:
 
     # properties -------------------------------------------------------------------------------------------------
     def ensure_properties(self, names: list[str]) -> list[str]:
-        """Create the contact properties among names that HubSpot does not have (text, in group GROUP)."""
+        """Create the contact properties among names that HubSpot does not have (text, in group GROUP), then read
+        them again: a property still missing stops the run. Safe to repeat: it reads what exists first."""
         from hubspot.crm.properties import BatchInputPropertyCreate, PropertyCreate, PropertyGroupCreate
 
         api = self.client.crm.properties
-        existing = {p.name for p in self._call("reading the contact properties", api.core_api.get_all, "contacts").results}
-        missing = [name for name in names if name not in existing]
+
+        def missing_now() -> list[str]:
+            existing = {p.name for p in self._call("reading the contact properties", api.core_api.get_all, "contacts").results}
+            return [name for name in names if name not in existing]
+
+        missing = missing_now()
         if not missing:
             return []
         try:
@@ -98,10 +109,18 @@ class HubSpotDestination:
             inputs = [PropertyCreate(name=name, label=name.removeprefix("sw_").replace("_", " ").capitalize(),
                                      type="string", field_type="text", group_name=GROUP,
                                      description=f"Set by the segments warehouse ({name} of rev_etl__crm_contacts); "
-                                                 "edits in HubSpot are overwritten by the next sync.")
+                                                 "an edit here is overwritten when the warehouse next changes it.")
                       for name in missing[start:start + BATCH_SIZE]]
-            self._call("creating the contact properties", api.batch_api.create, "contacts",
-                       BatchInputPropertyCreate(inputs=inputs))
+            answer = self._call("creating the contact properties", api.batch_api.create, "contacts",
+                                BatchInputPropertyCreate(inputs=inputs))
+            errors = getattr(answer, "errors", None) or []
+            if errors:
+                raise SyncError(f"HubSpot did not create {len(errors)} contact propert(ies): {errors[0].message} "
+                                "(an archived property of that name can be restored in HubSpot's settings)")
+        still_missing = missing_now()
+        if still_missing:
+            raise SyncError(f"HubSpot does not list the contact properties {', '.join(still_missing)} after creating "
+                            "them: create them by hand (single-line text) or check the token's crm.schemas.contacts.write scope")
         return missing
 
     # contacts ---------------------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ class SyncResult:
     requests: int = 0
     waits: list[tuple[str, float]] = field(default_factory=list)  # (why, seconds) for every retry
     errors_total: int = 0
+    unconfirmed: int = 0  # neither confirmed nor rejected, and not found by reading back: sent again next run
     forgotten: int = 0  # emails of the sync state the feed no longer has (erased, or no email any more)
     gates: object = None
     gates_blocked: object = None  # dry run: the report that would block
@@ -108,41 +109,49 @@ class _Sender:
         self.result.waits.append((why, seconds))
         self.policy.sleep(seconds)
 
-    def read_back(self, batch: list[Change]) -> dict[str, tuple[str, dict]]:
-        names = sorted({name for change in batch for name in change.properties})
+    def retrying(self, what: str, call: Callable[[], object]):
+        """A call that is safe to repeat (a read, or a step that first reads what exists): retried on a 429, a
+        5xx or no answer; any other refusal stops the run with the CRM's message."""
         attempt = 0
         while True:
             attempt += 1
             self.result.requests += 1
             try:
-                return self.destination.read([c.email for c in batch], names)
+                return call()
             except RateLimited as error:
                 self._wait(str(error), self.policy.after_429(error.retry_after, attempt), attempt)
             except Unsettled as error:
                 self._wait(str(error), self.policy.backoff(attempt), attempt)
             except BatchRejected as error:
-                raise SyncError(f"the CRM refused to read contacts back ({error.message}): nothing more is sent") from None
+                raise SyncError(f"the CRM refused {what} ({error.message}): nothing more is sent") from None
 
     def applied(self, batch: list[Change]) -> dict[str, str | None]:
         """email -> record id of the contacts the CRM holds with exactly the values of the batch."""
-        remote = self.read_back(batch)
+        names = sorted({name for change in batch for name in change.properties})
+        remote = self.retrying("to read contacts back (the private app needs the scope crm.objects.contacts.read)",
+                               lambda: self.destination.read([c.email for c in batch], names))
         return {c.email: remote[c.email][0] for c in batch
                 if c.email in remote and all(remote[c.email][1].get(k, "") == v for k, v in c.properties.items())}
 
     def send(self, batch: list[Change]) -> tuple[list, list]:
+        """Send one batch until each contact is confirmed, rejected alone, or left unconfirmed (not recorded:
+        sent again by the next run)."""
         confirmed: dict[str, str | None] = {}
         rejected: dict[str, tuple] = {}
-        parts = [batch]
+        # a refused batch is halved; halves of one split share a family: when both are refused as a whole with
+        # the batch's own answer, the refusal is not about one contact (a property, the account) and the run stops.
+        # (Two bad contacts, one in each half, refused with one generic message would stop it too: the message says
+        # what HubSpot said, and the run can be repeated once they are fixed.)
+        parts: list[tuple[list[Change], dict | None]] = [(batch, None)]
         while parts:
-            part, attempt = parts.pop(0), 0
+            (part, family), attempt = parts.pop(0), 0
             while part:
                 attempt += 1
                 self.result.requests += 1
                 try:
                     outcome = self.destination.upsert(part)
                 except RateLimited as error:
-                    self._wait(str(error), self.policy.after_429(error.retry_after, attempt),
-                               attempt)
+                    self._wait(str(error), self.policy.after_429(error.retry_after, attempt), attempt)
                     continue
                 except Unsettled as error:
                     self._wait(str(error), self.policy.backoff(attempt), attempt)
@@ -151,21 +160,25 @@ class _Sender:
                     part = [c for c in part if c.email not in found]
                     continue
                 except BatchRejected as error:
+                    if family is not None and error.message == family["message"] and len(part) > 1:
+                        family["refused"] += 1
+                        if family["refused"] == 2:
+                            raise SyncError(f"the CRM refuses every part of a batch with the same answer ({error.message}): "
+                                            "it is not about one contact (a property, the account, the token's "
+                                            "scopes); nothing more is sent") from None
                     if len(part) == 1:
                         rejected[part[0].email] = (error.status, error.category, error.message)
-                    else:  # find the contact it is about: halves, then halves of those
-                        parts[:0] = [part[:len(part) // 2], part[len(part) // 2:]]
+                    else:  # find the contact it is about: halves, then halves of those, breadth first (so a
+                        # half's sibling is tried before the half is split again)
+                        halves = {"message": error.message, "refused": 0}
+                        parts.extend([(part[:len(part) // 2], halves), (part[len(part) // 2:], halves)])
                     break
                 confirmed.update(outcome.confirmed)
                 rejected.update(outcome.rejected)
                 if outcome.unknown:
                     found = self.applied(outcome.unknown)
                     confirmed.update(found)
-                    for change in outcome.unknown:
-                        if change.email not in found:
-                            rejected[change.email] = (None, "NOT_CONFIRMED",
-                                                      "the CRM's answer neither confirmed nor rejected this contact, "
-                                                      "and reading it back did not find the values sent")
+                    self.result.unconfirmed += len(outcome.unknown) - len(found)
                 break
         by_email = {c.email: c for c in batch}
         return ([(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in confirmed.items()],
@@ -178,8 +191,11 @@ def _connect(duckdb_path: str):
     try:
         return duckdb.connect(duckdb_path)
     except duckdb.IOException as error:
+        first = str(error).splitlines()[0][:200]
+        if "lock" not in first.lower():
+            raise SyncError(f"{duckdb_path} cannot be opened as a DuckDB warehouse ({first})") from None
         raise SyncError(f"{duckdb_path} is in use by another process, e.g. a dbt build that is still running "
-                        f"({str(error).splitlines()[0][:200]}): sync when it has finished") from None
+                        f"({first}): sync when it has finished") from None
 
 
 def _describe(result: SyncResult, found: list[Change]) -> None:
@@ -203,38 +219,48 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
     con = _connect(duckdb_path)
     try:
         try:
-            state.property_columns(con)
-        except duckdb.CatalogException:
-            raise SyncError(f"the feed {state.FEED} does not exist: run `dbt build` first") from None
+            state.check_feed(con)
+        except duckdb.Error as error:
+            raise SyncError(f"the feed {state.FEED} is missing or from an older build ({str(error).splitlines()[0]}): "
+                            "run `dbt build` first") from None
         state.ensure_tables(con)
         pending = state.pending_rows(con, destination_name)
+        found, result.held_back = state.changes(con, destination_name, retry_errors)
+        gone = state.left_feed(con)
         if dry_run:
-            found, result.held_back = state.changes(con, destination_name, retry_errors)
             _describe(result, found)
             result.pending_resent = len({email for _, email, _, _ in pending})
+            result.forgotten = gone
             result.errors_total = state.error_count(con, destination_name)
-            if found:
+            if found or pending or gone:
                 try:
                     result.gates = check_release(duckdb_path, "sync", run_results, None)
                 except GatesBlocked as blocked:
                     result.gates_blocked = blocked
             return result
+        if not (found or pending or gone):
+            result.errors_total = state.error_count(con, destination_name)
+            return result
+        # the gates first: a build they block changes nothing here and calls no API (not even a read back)
+        result.gates = check_release(duckdb_path, "sync", run_results, accept_change)  # raises GatesBlocked
         result.forgotten = state.forget_left_feed(con)
         destination = make_destination()
         sender = _Sender(destination, policy, result)
+        pending = state.pending_rows(con, destination_name)
         if pending:
             changes = [Change(email, values, digest, None) for _, email, digest, values in pending]
-            found = sender.applied(changes)
-            result.settled_from_stopped_run = len(found)
-            result.pending_resent = len(changes) - len(found)
+            applied = sender.applied(changes)
+            result.settled_from_stopped_run = len(applied)
+            result.pending_resent = len(changes) - len(applied)
             state.settle(con, destination_name, sorted({batch for batch, *_ in pending}),
-                         [(c.email, c.properties_hash, c.properties, found[c.email]) for c in changes if c.email in found],
-                         [])
-        found, result.held_back = state.changes(con, destination_name, retry_errors)
+                         [(c.email, c.properties_hash, c.properties, applied[c.email]) for c in changes
+                          if c.email in applied], [])
+            found, result.held_back = state.changes(con, destination_name, retry_errors)
         _describe(result, found)
         if found:
-            result.gates = check_release(duckdb_path, "sync", run_results, accept_change)  # raises GatesBlocked
-            result.created_properties = destination.ensure_properties(state.property_columns(con))
+            names = state.property_columns(con)
+            result.created_properties = sender.retrying("to create the contact properties",
+                                                        lambda: destination.ensure_properties(names))
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         size = destination.batch_size
         for number, start in enumerate(range(0, len(found), size), start=1):

@@ -4,8 +4,9 @@
 - crm_sync_pending: the batch in flight: what is being sent, recorded before it is sent;
 - crm_sync_errors: per destination and email, the last rejection: the CRM's status and message, the properties
   hash it was rejected with, and how many runs it was rejected in.
-Every sync first deletes the rows of emails the feed no longer has (an erased person, a contact that lost its
-email), so the tables hold no one the feed does not: erasure reaches them at the next sync.
+Every sync the gates let through first deletes the rows of emails the feed no longer has (an erased person, a
+contact that lost its email), so the tables hold no one the feed does not: erasure reaches them at the next sync.
+A build the gates block (a feed emptied by a broken load, say) forgets no one.
 """
 
 from __future__ import annotations
@@ -54,13 +55,26 @@ def ensure_tables(con) -> None:
         con.execute(statement)
 
 
+_LEFT = f"not exists (select 1 from {FEED} as feed where feed.email = kept.email)"
+
+
+def check_feed(con) -> None:
+    """Raises a duckdb.Error when the feed is missing or lacks the columns the sync reads."""
+    con.execute(f"select email, properties_hash from {FEED} limit 0")
+
+
+def left_feed(con) -> int:
+    """How many emails the sync's tables hold that the feed no longer has (0 before the tables exist)."""
+    return sum(con.execute(f"select count(*) from {table} as kept where {_LEFT}").fetchone()[0]
+               for table in (STATE, PENDING, ERRORS))
+
+
 def forget_left_feed(con) -> int:
     """Delete every row of an email the feed no longer has; returns how many emails of the state were dropped."""
     con.execute("begin transaction")
-    left = f"not exists (select 1 from {FEED} as feed where feed.email = kept.email)"
-    gone = con.execute(f"select count(*) from {STATE} as kept where {left}").fetchone()[0]
+    gone = con.execute(f"select count(*) from {STATE} as kept where {_LEFT}").fetchone()[0]
     for table in (STATE, PENDING, ERRORS):
-        con.execute(f"delete from {table} as kept where {left}")
+        con.execute(f"delete from {table} as kept where {_LEFT}")
     con.execute("commit")
     return gone
 

@@ -46,6 +46,10 @@ class FakeHubSpot:
         self.faults: list[tuple[str, float | None]] = []
         self.refused_emails: set[str] = set()  # a batch holding one of these: 400 INVALID_EMAIL for the batch
         self.failing_emails: set[str] = set()  # 207: this contact alone fails
+        self.refuse_every_batch: str | None = None  # every upsert answered 400 with this message
+        self.ignored_property_creates: set[str] = set()  # "created" (201) but never listed
+        self.echo_trace_ids = True  # results carry each input's objectWriteTraceId
+        self.name_failures = True  # a 207 error names its contact in its context
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -103,8 +107,10 @@ class FakeHubSpot:
         for item in body["inputs"]:
             if item["groupName"] not in self.groups:
                 return _error(400, "VALIDATION_ERROR", f"property group {item['groupName']} does not exist")
-            self.properties[item["name"]] = self._property(item["name"], item["groupName"], item.get("description", ""))
-            created.append(self.properties[item["name"]])
+            made = self._property(item["name"], item["groupName"], item.get("description", ""))
+            if item["name"] not in self.ignored_property_creates:
+                self.properties[item["name"]] = made
+            created.append(made)
         now = _stamp()
         return 201, {"status": "COMPLETE", "results": created, "startedAt": now, "completedAt": now}
 
@@ -120,6 +126,8 @@ class FakeHubSpot:
                 return (*_error(400, "VALIDATION_ERROR", "property values must be strings"), {})
             if item["id"] in self.refused_emails:
                 return (*_error(400, "VALIDATION_ERROR", f"Email address {item['id']} is invalid"), {})
+        if self.refuse_every_batch:
+            return (*_error(400, "VALIDATION_ERROR", self.refuse_every_batch), {})
         fault, seconds = self.faults.pop(0) if self.faults else (None, None)
         if fault == "429":
             return (*_error(429, "RATE_LIMITS", "You have reached your secondly limit."), {"Retry-After": str(seconds)})
@@ -130,9 +138,9 @@ class FakeHubSpot:
             email = item["id"]
             trace = item.get("objectWriteTraceId")
             if email in self.failing_emails:
+                context = ({"objectWriteTraceId": [trace]} if trace else {"ids": [email]}) if self.name_failures else {}
                 errors.append({"status": "error", "category": "VALIDATION_ERROR", "message": f"{email} failed",
-                               "context": {"objectWriteTraceId": [trace]} if trace else {"ids": [email]},
-                               "errors": [], "links": {}})
+                               "context": context, "errors": [], "links": {}})
                 continue
             with self.lock:
                 contact = self.contacts.get(email.lower())
@@ -145,7 +153,7 @@ class FakeHubSpot:
                 self.applied[email] += 1
             result = {"id": contact["id"], "archived": False, "createdAt": contact["createdAt"], "updatedAt": now,
                       "new": is_new, "properties": dict(contact["properties"])}
-            if trace:
+            if trace and self.echo_trace_ids:
                 result["objectWriteTraceId"] = trace
             results.append(result)
         if fault == "500_after_apply":

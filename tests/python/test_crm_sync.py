@@ -110,8 +110,8 @@ def test_rate_limits_errors_and_timeouts_are_retried_and_nothing_is_sent_twice(w
     # and an answer slower than the timeout after applying. The first three hit the first batch (the wait doubles
     # from 1 s per try of one batch; a 429 waits its Retry-After), the last the second batch. The three answers
     # that leave the outcome unknown are settled by reading the batch back, and only what is missing is resent.
-    fake.faults = [("429", 0), ("500", None), ("500_after_apply", None), ("slow_after_apply", 3)]
-    result = sync(warehouse_copy, fake, "--timeout", "1")
+    fake.faults = [("429", 0), ("500", None), ("500_after_apply", None), ("slow_after_apply", 6)]
+    result = sync(warehouse_copy, fake, "--timeout", "3")
     assert result.returncode == 0, result.stderr
     retries = [line for line in result.stderr.splitlines() if line.startswith("retried after")]
     assert [line.split(": ", 1)[0] for line in retries] == ["retried after 0 s", "retried after 2 s", "retried after 4 s",
@@ -195,3 +195,52 @@ def test_a_refused_token_or_a_crm_that_keeps_failing_stops_with_one_clear_messag
     assert resumed.returncode == 0, resumed.stderr
     assert "0 found applied in hubspot (marked synced, not resent), 100 sent again" in resumed.stderr
     assert held_in_crm(fake) == feed(warehouse_copy) and set(fake.applied.values()) == {1}
+
+
+def test_answers_that_name_no_contact_are_matched_by_email_or_left_for_the_next_run(warehouse_copy, fake):
+    expected = feed(warehouse_copy)
+    unnamed = sorted(expected)[7]
+    fake.echo_trace_ids = False  # results matched by the email they carry
+    fake.name_failures = False  # a 207 error that names no contact: read back, not found, left unrecorded
+    fake.failing_emails = {unnamed}
+    first = sync(warehouse_copy, fake)
+    assert first.returncode == 0, first.stderr
+    assert ("1 contact(s) neither confirmed nor rejected by hubspot, and not found with the values sent when read "
+            "back: not marked synced, sent again by the next run") in first.stderr
+    assert set(held_in_crm(fake)) == set(expected) - {unnamed}
+    assert table(warehouse_copy, "select count(*) from reverse_etl.crm_sync_state") == [(len(expected) - 1,)]
+    assert table(warehouse_copy, "select count(*) from reverse_etl.crm_sync_errors") == [(0,)]
+    fake.failing_emails = set()
+    second = sync(warehouse_copy, fake)
+    assert second.returncode == 0 and "Synced 1 contact(s)" in second.stderr, second.stderr
+    assert held_in_crm(fake) == expected and set(fake.applied.values()) == {1}
+
+
+def test_a_refusal_that_is_not_about_one_contact_stops_the_run_and_records_no_rejection(warehouse_copy, fake):
+    fake.refuse_every_batch = "Property values were not valid"
+    stopped = sync(warehouse_copy, fake)
+    assert stopped.returncode == 1, stopped.stderr
+    assert ("the CRM refuses every part of a batch with the same answer (400 VALIDATION_ERROR: Property values were "
+            "not valid): it is not about one contact") in stopped.stderr
+    assert len(fake.upserts()) == 3  # the batch and its two halves, not a contact-by-contact search
+    assert table(warehouse_copy, "select count(*) from reverse_etl.crm_sync_errors") == [(0,)]
+    # a property HubSpot says it created but does not list: stopped before any upsert
+    fake.refuse_every_batch = None
+    fake.properties = {n: p for n, p in fake.properties.items() if not n.startswith("sw_")}
+    fake.ignored_property_creates = {"sw_value_tier"}
+    missing = sync(warehouse_copy, fake)
+    assert missing.returncode == 1, missing.stderr
+    assert "HubSpot does not list the contact properties sw_value_tier after creating them" in missing.stderr
+    assert len(fake.upserts()) == 3 and "Traceback" not in missing.stderr
+
+
+def test_a_url_that_would_send_the_token_in_clear_or_nowhere_is_refused(warehouse_copy, fake):
+    for url in ("http://api.hubapi.com", "api.hubapi.com", "htps://api.hubapi.com"):
+        refused = run_cli(["sync", "--to", "hubspot", "--duckdb", str(warehouse_copy)],
+                          extra_env={"HUBSPOT_ACCESS_TOKEN": TOKEN, "SEGMENTS_HUBSPOT_API_URL": url})
+        assert refused.returncode == 1 and "must be an https:// URL" in refused.stderr, (url, refused.stderr)
+    unreachable = run_cli(["sync", "--to", "hubspot", "--duckdb", str(warehouse_copy), "--max-attempts", "2"],
+                          extra_env={"HUBSPOT_ACCESS_TOKEN": TOKEN, "SEGMENTS_HUBSPOT_API_URL": "http://127.0.0.1:9"})
+    assert unreachable.returncode == 1, unreachable.stderr
+    assert "reading the contact properties: no answer from http://127.0.0.1:9" in unreachable.stderr
+    assert "2 times in a row: stopped" in unreachable.stderr and "Traceback" not in unreachable.stderr
