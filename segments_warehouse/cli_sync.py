@@ -1,4 +1,4 @@
-"""`segments sync --to hubspot`: the contacts whose segment properties changed, sent to the CRM through its API
+"""`segments sync --to hubspot|salesforce`: the contacts whose segment properties changed, sent to the CRM through its API
 (segments_warehouse/crm_sync has the rules; docs/crm_sync.md the operator's view)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .cli_common import console, duckdb_path_option, fail, new_table, stdout_console
 from .gates import accept_change_option
 
-DESTINATIONS = ("hubspot",)
+DESTINATIONS = ("hubspot", "salesforce")
 
 
 def _hubspot(timeout: float):
@@ -21,6 +21,17 @@ def _hubspot(timeout: float):
 
         return HubSpotDestination(os.environ.get("HUBSPOT_ACCESS_TOKEN", ""),
                                   os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL, timeout)
+    return make
+
+
+def _salesforce(timeout: float):
+    def make():
+        from .crm_sync.salesforce import DEFAULT_EXTERNAL_ID, SalesforceDestination
+
+        return SalesforceDestination(os.environ.get("SALESFORCE_INSTANCE_URL", ""),
+                                     os.environ.get("SALESFORCE_ACCESS_TOKEN", ""),
+                                     os.environ.get("SEGMENTS_SALESFORCE_OBJECT") or "Contact",
+                                     os.environ.get("SEGMENTS_SALESFORCE_EXTERNAL_ID") or DEFAULT_EXTERNAL_ID, timeout)
     return make
 
 
@@ -47,7 +58,8 @@ def _print_plan(result) -> None:
 
 @click.command("sync")
 @click.option("--to", "destination", required=True, type=click.Choice(DESTINATIONS),
-              help="The CRM: HubSpot (token in $HUBSPOT_ACCESS_TOKEN; $SEGMENTS_HUBSPOT_API_URL for another host).")
+              help="The CRM: HubSpot (token in $HUBSPOT_ACCESS_TOKEN; $SEGMENTS_HUBSPOT_API_URL for another host) or "
+                   "Salesforce (Bulk API 2.0: $SALESFORCE_INSTANCE_URL, $SALESFORCE_ACCESS_TOKEN; docs/crm_sync.md).")
 @click.option("--dry-run", is_flag=True,
               help="Print what would be sent, by property; call no API, send and record nothing.")
 @click.option("--retry-errors", is_flag=True,
@@ -69,7 +81,7 @@ def sync_command(destination, dry_run, retry_errors, timeout, max_attempts, duck
     from .crm_sync.runner import RetryPolicy
     from .gates import GateError, GatesBlocked, print_blocked, print_passed
 
-    factories = {"hubspot": _hubspot(timeout)}
+    factories = {"hubspot": _hubspot(timeout), "salesforce": _salesforce(timeout)}
     with Progress(TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                   transient=True, disable=dry_run) as progress:
         task = progress.add_task("sync", total=None)
@@ -108,8 +120,9 @@ def sync_command(destination, dry_run, retry_errors, timeout, max_attempts, duck
                       + (f" ({result.held_back:,} held back by earlier rejections)" if result.held_back else ""))
         return
     if result.unconfirmed:
-        console.print(f"[yellow]{result.unconfirmed:,} contact(s) neither confirmed nor rejected by {destination}[/yellow], "
-                      "and not found with the values sent when read back: not marked synced, sent again by the next run")
+        console.print(f"[yellow]{result.unconfirmed:,} contact(s) neither confirmed nor rejected by {destination}[/yellow]"
+                      " (not found with the values sent when read back, or left unprocessed by its job): not marked "
+                      "synced, sent again by the next run")
     console.print(f"Synced {result.confirmed:,} contact(s) to {destination} in {result.requests:,} request(s): "
                   f"{result.to_create:,} new, {result.to_update:,} changed; {result.rejected:,} rejected"
                   + (f", {result.held_back:,} held back by earlier rejections" if result.held_back else ""))

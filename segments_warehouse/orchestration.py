@@ -5,8 +5,8 @@ validation, the atomic publish for BI, the CRM import file and the HubSpot sync 
 
 Jobs and schedules (docs/operations.md, "Running it in an orchestrator"):
 - `daily`: partitioned by as_of_date (one partition per day, the day's key is the var as_of_date): `dbt build
-  --selector daily_full`, then validate, publish, export and (when HUBSPOT_ACCESS_TOKEN is set where Dagster runs)
-  the HubSpot sync. Scheduled at 02:00 UTC for the day before (the last complete UTC day).
+  --selector daily_full`, then validate, publish, export and, when HUBSPOT_ACCESS_TOKEN (SALESFORCE_ACCESS_TOKEN)
+  is set where Dagster runs, the HubSpot (Salesforce) sync. Scheduled at 02:00 UTC for the day before (the last complete UTC day).
 - `hourly_incremental`: the dbt models of selector hourly_incremental (the incremental event models and what they
   feed), every hour at :15, for the as_of_date of the last daily run (yesterday); no publish (BI keeps the last
   daily publish).
@@ -143,39 +143,55 @@ def crm_export_file(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"rows": result.rows, "file": str(result.path) if result.path else "nothing changed"})
 
 
-@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
-def hubspot_sync(context: AssetExecutionContext) -> MaterializeResult:
-    """The changed contacts sent to HubSpot through its API (segments sync --to hubspot, docs/crm_sync.md)."""
+def _sync(context: AssetExecutionContext, name: str, destination) -> MaterializeResult:
     from .crm_sync import SyncError, run_sync
-    from .crm_sync.hubspot import DEFAULT_API_URL, HubSpotDestination
     from .gates import GateError, GatesBlocked
 
-    def destination():
-        return HubSpotDestination(os.environ.get("HUBSPOT_ACCESS_TOKEN", ""),
-                                  os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL)
-
     try:
-        result = run_sync(_duckdb_path(), "hubspot", destination,
+        result = run_sync(_duckdb_path(), name, destination,
                           run_results=str(_run_dir(context.partition_key) / "run_results.json"))
     except (GatesBlocked, SyncError, GateError) as error:
         raise Failure(f"not synced: {error}") from None
     metadata = {"confirmed": result.confirmed, "rejected": result.rejected, "held_back": result.held_back,
-                "requests": result.requests}
+                "unconfirmed": result.unconfirmed, "requests": result.requests}
     if result.rejected:
-        raise Failure(f"HubSpot rejected {result.rejected} contact(s): see reverse_etl.crm_sync_errors", metadata=metadata)
+        raise Failure(f"{name} rejected {result.rejected} contact(s): see reverse_etl.crm_sync_errors", metadata=metadata)
     return MaterializeResult(metadata=metadata)
+
+
+@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
+def hubspot_sync(context: AssetExecutionContext) -> MaterializeResult:
+    """The changed contacts sent to HubSpot through its API (segments sync --to hubspot, docs/crm_sync.md)."""
+    from .crm_sync.hubspot import DEFAULT_API_URL, HubSpotDestination
+
+    return _sync(context, "hubspot", lambda: HubSpotDestination(
+        os.environ.get("HUBSPOT_ACCESS_TOKEN", ""), os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL))
+
+
+@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
+def salesforce_sync(context: AssetExecutionContext) -> MaterializeResult:
+    """The changed contacts upserted into Salesforce by Bulk API 2.0 jobs (segments sync --to salesforce)."""
+    from .crm_sync.salesforce import DEFAULT_EXTERNAL_ID, SalesforceDestination
+
+    return _sync(context, "salesforce", lambda: SalesforceDestination(
+        os.environ.get("SALESFORCE_INSTANCE_URL", ""), os.environ.get("SALESFORCE_ACCESS_TOKEN", ""),
+        os.environ.get("SEGMENTS_SALESFORCE_OBJECT") or "Contact",
+        os.environ.get("SEGMENTS_SALESFORCE_EXTERNAL_ID") or DEFAULT_EXTERNAL_ID))
 
 
 def _daily_selection():
     keys = [*warehouse_dbt.keys, validation.key, published_warehouse.key, crm_export_file.key]
     if os.environ.get("HUBSPOT_ACCESS_TOKEN"):
         keys.append(hubspot_sync.key)
+    if os.environ.get("SALESFORCE_ACCESS_TOKEN"):
+        keys.append(salesforce_sync.key)
     return keys
 
 
 daily_job = define_asset_job("daily", selection=_daily_selection(), partitions_def=DAILY,
                              description="dbt build (selector daily_full), validate, publish, export, and the "
-                                         "HubSpot sync when HUBSPOT_ACCESS_TOKEN is set")
+                                         "HubSpot / Salesforce sync when HUBSPOT_ACCESS_TOKEN / SALESFORCE_ACCESS_TOKEN "
+                                         "is set")
 hourly_job = define_asset_job("hourly_incremental", partitions_def=DAILY,
                               selection=DbtManifestAssetSelection.build(manifest=project.manifest_path, project=project,
                                                                         selector="hourly_incremental"),
@@ -192,7 +208,7 @@ def hourly_schedule(context):
 
 
 defs = Definitions(
-    assets=[warehouse_dbt, validation, published_warehouse, crm_export_file, hubspot_sync],
+    assets=[warehouse_dbt, validation, published_warehouse, crm_export_file, hubspot_sync, salesforce_sync],
     jobs=[daily_job, hourly_job],
     schedules=[daily_schedule, hourly_schedule],
     resources={"dbt": DbtCliResource(project_dir=project, profiles_dir=str(PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)},

@@ -185,6 +185,30 @@ class _Sender:
                 [(e, by_email[e].properties_hash, *why) for e, why in rejected.items()])
 
 
+def _send_job(sender: _Sender, destination, con, destination_name: str, batch: list[Change]):
+    """One Bulk API job for the batch: created, recorded as pending under its id, uploaded and closed, then read.
+    A failed upload aborted the job (nothing applied): its pending rows are dropped and a new job tried."""
+    attempt = 0
+    while True:
+        attempt += 1
+        job_id = sender.retrying("to create a Bulk API job", destination.create_job)
+        state.record_pending(con, destination_name, job_id, batch)
+        try:
+            destination.upload_and_close(job_id, batch)
+            break
+        except (RateLimited, Unsettled) as error:
+            state.settle(con, destination_name, [job_id], [], [])
+            sender._wait(str(error), sender.policy.backoff(attempt), attempt)
+        except BatchRejected as error:
+            state.settle(con, destination_name, [job_id], [], [])
+            raise SyncError(f"the CRM refused the job's data ({error.message}): nothing more is sent") from None
+    outcome = sender.retrying("to read the Bulk API job's results", lambda: destination.settle_job(job_id, batch))
+    sender.result.unconfirmed += len(outcome.unknown)
+    by_email = {c.email: c for c in batch}
+    return job_id, ([(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in outcome.confirmed.items()],
+                    [(e, by_email[e].properties_hash, *why) for e, why in outcome.rejected.items()])
+
+
 def _connect(duckdb_path: str):
     if not os.path.exists(duckdb_path):
         raise SyncError(f"no warehouse at {duckdb_path}: run `dbt build` first")
@@ -247,14 +271,24 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
         destination = make_destination()
         sender = _Sender(destination, policy, result)
         pending = state.pending_rows(con, destination_name)
+        bulk = hasattr(destination, "create_job")  # a destination of jobs (Salesforce) settles by the job's results
         if pending:
-            changes = [Change(email, values, digest, None) for _, email, digest, values in pending]
-            applied = sender.applied(changes)
-            result.settled_from_stopped_run = len(applied)
-            result.pending_resent = len(changes) - len(applied)
-            state.settle(con, destination_name, sorted({batch for batch, *_ in pending}),
-                         [(c.email, c.properties_hash, c.properties, applied[c.email]) for c in changes
-                          if c.email in applied], [])
+            by_batch: dict[str, list[Change]] = {}
+            for batch_id, email, digest, values in pending:
+                by_batch.setdefault(batch_id, []).append(Change(email, values, digest, None))
+            for batch_id, changes in by_batch.items():
+                if bulk:
+                    outcome = sender.retrying("to read a Bulk API job's results",
+                                              lambda b=batch_id, c=changes: destination.settle_job(b, c))
+                    applied, rejected = outcome.confirmed, outcome.rejected
+                else:
+                    applied, rejected = sender.applied(changes), {}
+                result.settled_from_stopped_run += len(applied) + len(rejected)
+                result.pending_resent += len(changes) - len(applied) - len(rejected)
+                by_email = {c.email: c for c in changes}
+                state.settle(con, destination_name, [batch_id],
+                             [(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in applied.items()],
+                             [(e, by_email[e].properties_hash, *why) for e, why in rejected.items()])
             found, result.held_back = state.changes(con, destination_name, retry_errors)
         _describe(result, found)
         if found:
@@ -265,10 +299,13 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
         size = destination.batch_size
         for number, start in enumerate(range(0, len(found), size), start=1):
             batch = found[start:start + size]
-            batch_id = f"{stamp}-{number:06d}"
-            state.record_pending(con, destination_name, batch_id, batch)
             try:
-                confirmed, rejected = sender.send(batch)
+                if bulk:
+                    batch_id, (confirmed, rejected) = _send_job(sender, destination, con, destination_name, batch)
+                else:
+                    batch_id = f"{stamp}-{number:06d}"
+                    state.record_pending(con, destination_name, batch_id, batch)
+                    confirmed, rejected = sender.send(batch)
             except SyncError as error:
                 raise SyncError(f"{error}. {result.confirmed:,} of {len(found):,} contacts were confirmed and recorded "
                                 "before it stopped") from None

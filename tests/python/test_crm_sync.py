@@ -205,8 +205,8 @@ def test_answers_that_name_no_contact_are_matched_by_email_or_left_for_the_next_
     fake.failing_emails = {unnamed}
     first = sync(warehouse_copy, fake)
     assert first.returncode == 0, first.stderr
-    assert ("1 contact(s) neither confirmed nor rejected by hubspot, and not found with the values sent when read "
-            "back: not marked synced, sent again by the next run") in first.stderr
+    assert ("1 contact(s) neither confirmed nor rejected by hubspot (not found with the values sent when read back, "
+            "or left unprocessed by its job): not marked synced, sent again by the next run") in first.stderr
     assert set(held_in_crm(fake)) == set(expected) - {unnamed}
     assert table(warehouse_copy, "select count(*) from reverse_etl.crm_sync_state") == [(len(expected) - 1,)]
     assert table(warehouse_copy, "select count(*) from reverse_etl.crm_sync_errors") == [(0,)]

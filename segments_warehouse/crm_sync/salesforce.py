@@ -1,0 +1,179 @@
+"""Salesforce through Bulk API 2.0: one ingest job per chunk of changed contacts, an upsert on an external id field.
+
+A job is created (state Open), the runner records its id with the contacts it carries, then the CSV is uploaded,
+the job closed (UploadComplete), polled until it ends, and its successful, failed and unprocessed records read.
+Salesforce processes nothing before the job is closed, and a job's results stay readable by its id, so a stopped
+run is settled by the job it left (settle_job), never by sending again what Salesforce may have applied.
+
+The REST calls go through `requests` (a dependency already): simple-salesforce's Bulk 2.0 helper runs a job from
+creation to results in one call, so it gives no job id to record before the data is sent.
+
+Fields: the feed's property `sw_x` goes to the Contact field `sw_x__c`, the email to the external id field
+(default `sw_email__c`; a standard field cannot be an external id). The fields must exist (text; the external id
+one marked External ID and Unique): the sync checks them first and lists what is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import time
+import urllib.parse
+
+import requests
+
+from .runner import BatchRejected, RateLimited, SyncError, Unsettled, UpsertOutcome
+from .state import Change
+
+API_VERSION = "62.0"
+DEFAULT_EXTERNAL_ID = "sw_email__c"
+JOB_SIZE = 10_000  # contacts a job; Salesforce splits a job into batches of 10,000 itself
+FINAL_STATES = ("JobComplete", "Failed", "Aborted")
+
+
+def field_name(prop: str) -> str:
+    return f"{prop}__c"
+
+
+def _message(response) -> tuple[str | None, str]:
+    try:
+        document = response.json()
+    except ValueError:
+        return None, (response.text or "").strip()[:300] or "no message"
+    first = document[0] if isinstance(document, list) and document else document
+    if isinstance(first, dict):
+        return first.get("errorCode"), str(first.get("message") or first)[:1000]
+    return None, str(document)[:300]
+
+
+class SalesforceDestination:
+    name = "salesforce"
+    batch_size = JOB_SIZE
+
+    def __init__(self, instance_url: str, token: str, object_name: str = "Contact",
+                 external_id: str = DEFAULT_EXTERNAL_ID, timeout: float = 60.0, poll_seconds: float = 2.0,
+                 max_wait_seconds: float = 1800.0, sleep=time.sleep):
+        if not token or not instance_url:
+            raise SyncError("no Salesforce credentials: set SALESFORCE_INSTANCE_URL (https://<your domain>.my.salesforce.com) "
+                            "and SALESFORCE_ACCESS_TOKEN (an OAuth access token with the api scope)")
+        parsed = urllib.parse.urlsplit(instance_url)
+        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parsed.hostname or (parsed.scheme != "https" and not (parsed.scheme == "http" and loopback)):
+            raise SyncError(f"SALESFORCE_INSTANCE_URL {instance_url!r} must be an https:// URL (http:// only to 127.0.0.1 "
+                            "or localhost, for a test server): the token travels with every request")
+        self.base = f"{instance_url.rstrip('/')}/services/data/v{API_VERSION}"
+        self.object_name, self.external_id = object_name, external_id
+        self.timeout, self.poll_seconds, self.max_wait_seconds, self.sleep = timeout, poll_seconds, max_wait_seconds, sleep
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.columns: list[str] = []
+
+    def _call(self, what: str, method: str, path: str, **kwargs):
+        try:
+            response = self.session.request(method, self.base + path, timeout=(min(10.0, self.timeout), self.timeout),
+                                            **kwargs)
+        except requests.RequestException as error:
+            raise Unsettled(f"{what}: no answer from {self.base} ({type(error).__name__})") from None
+        if response.status_code < 300:
+            return response
+        code, message = _message(response)
+        text = f"{response.status_code} {code or ''}: {message}".replace("  ", " ")
+        if response.status_code == 429 or code == "REQUEST_LIMIT_EXCEEDED":
+            retry_after = response.headers.get("Retry-After")
+            raise RateLimited(f"{what}: {text}", float(retry_after) if (retry_after or "").isdigit() else None)
+        if response.status_code >= 500:
+            raise Unsettled(f"{what}: {text}")
+        if response.status_code == 401 or code == "INSUFFICIENT_ACCESS":
+            raise SyncError(f"Salesforce refused the token for {what} ({text}); check SALESFORCE_ACCESS_TOKEN and the "
+                            "user's permissions (API Enabled, edit access to the fields)")
+        raise BatchRejected(response.status_code, code, text)
+
+    # fields -----------------------------------------------------------------------------------------------------
+    def ensure_properties(self, names: list[str]) -> list[str]:
+        """Check that every field exists and is writable, and that the external id field is one; creates nothing
+        (custom fields are metadata an admin owns)."""
+        described = self._call(f"describing {self.object_name}", "GET", f"/sobjects/{self.object_name}/describe").json()
+        fields = {f["name"].lower(): f for f in described.get("fields", [])}
+        missing = [field_name(n) for n in names if field_name(n).lower() not in fields]
+        key = fields.get(self.external_id.lower())
+        problems = []
+        if missing:
+            problems.append(f"create these Text(255) fields on {self.object_name}: {', '.join(missing)}")
+        if key is None:
+            problems.append(f"create the external id field {self.external_id} (Text(255), External ID, Unique)")
+        elif not key.get("externalId"):
+            problems.append(f"mark {self.external_id} as an External ID field")
+        if problems:
+            raise SyncError("Salesforce is not ready for the sync: " + "; ".join(problems))
+        self.columns = [self.external_id, *[field_name(n) for n in names]]
+        return []
+
+    # jobs -------------------------------------------------------------------------------------------------------
+    def create_job(self) -> str:
+        body = {"object": self.object_name, "externalIdFieldName": self.external_id, "contentType": "CSV",
+                "operation": "upsert", "lineEnding": "LF"}
+        return self._call("creating a Bulk API 2.0 job", "POST", "/jobs/ingest", json=body).json()["id"]
+
+    def _csv(self, batch: list[Change]) -> bytes:
+        names = self.columns[1:]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        for change in batch:
+            # an empty cell leaves a field as it is in Bulk API 2.0; #N/A clears it, as '' clears a HubSpot property
+            writer.writerow([change.email, *[change.properties.get(n[:-3], "") or "#N/A" for n in names]])
+        return out.getvalue().encode("utf-8")
+
+    def upload_and_close(self, job_id: str, batch: list[Change]) -> None:
+        """Upload the CSV and close the job. Salesforce processes nothing before the close, so a failed upload
+        aborts the job (nothing applied) and raises; after the close, settle_job reads what happened."""
+        try:
+            self._call("uploading the job's data", "PUT", f"/jobs/ingest/{job_id}/batches", data=self._csv(batch),
+                       headers={"Content-Type": "text/csv"})
+        except (Unsettled, RateLimited, BatchRejected):
+            self.abort(job_id)
+            raise
+        with contextlib.suppress(Unsettled, RateLimited):  # closed or not: the job's state says (settle_job aborts
+            # a job left Open)
+            self._call("closing the job", "PATCH", f"/jobs/ingest/{job_id}", json={"state": "UploadComplete"})
+
+    def abort(self, job_id: str) -> None:
+        # an Open job Salesforce never got to process is dropped by Salesforce after 7 days
+        with contextlib.suppress(Unsettled, RateLimited, BatchRejected):
+            self._call("aborting the job", "PATCH", f"/jobs/ingest/{job_id}", json={"state": "Aborted"})
+
+    def settle_job(self, job_id: str, batch: list[Change]) -> UpsertOutcome:
+        """The outcome of a job, whatever state it was left in: an Open one is aborted (nothing applied); an
+        UploadComplete or InProgress one is waited for; an ended one is read."""
+        waited = 0.0
+        while True:
+            info = self._call("reading the job's state", "GET", f"/jobs/ingest/{job_id}").json()
+            state = info.get("state")
+            if state == "Open":
+                self.abort(job_id)
+                return UpsertOutcome(unknown=list(batch))  # never processed: sent again
+            if state in FINAL_STATES:
+                break
+            if waited >= self.max_wait_seconds:
+                raise SyncError(f"the Bulk API job {job_id} is still {state} after {waited:.0f} s; the next run waits "
+                                "for it again (its contacts stay pending)")
+            self.sleep(self.poll_seconds)
+            waited += self.poll_seconds
+        by_email = {c.email.lower(): c for c in batch}
+        outcome = UpsertOutcome()
+        for row in self._results(job_id, "successfulResults"):
+            change = by_email.get((row.get(self.external_id) or "").lower())
+            if change is not None:
+                outcome.confirmed[change.email] = row.get("sf__Id") or None
+        for row in self._results(job_id, "failedResults"):
+            change = by_email.get((row.get(self.external_id) or "").lower())
+            if change is not None and change.email not in outcome.confirmed:
+                error = row.get("sf__Error") or "failed"
+                outcome.rejected[change.email] = (None, error.split(":", 1)[0], error)
+        outcome.unknown = [c for c in batch if c.email not in outcome.confirmed and c.email not in outcome.rejected]
+        return outcome
+
+    def _results(self, job_id: str, kind: str) -> list[dict]:
+        text = self._call(f"reading the job's {kind}", "GET", f"/jobs/ingest/{job_id}/{kind}/").content.decode("utf-8")
+        return list(csv.DictReader(io.StringIO(text)))

@@ -1,0 +1,191 @@
+"""A small stateful Salesforce for the sync tests: the Contact describe call and Bulk API 2.0 ingest jobs (create,
+upload CSV, close, state, successful / failed / unprocessed results), on 127.0.0.1, as Salesforce documents them
+(developer.salesforce.com, Bulk API 2.0 Ingest).
+
+A job moves Open -> UploadComplete (closed) -> InProgress (first state read) -> JobComplete (next read), and is
+applied when it completes: each row upserts the Contact whose external id field holds its email. `#N/A` clears a
+field, an empty cell leaves it. It keeps every request and how many times each email was applied.
+
+Knobs: `fields` (what describe lists), `failing_emails` (their rows fail with INVALID_EMAIL_ADDRESS),
+`upload_faults` (the next uploads answered 503), `job_fails_after` (a job ends Failed after that many rows:
+the rest are unprocessed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import uuid
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOKEN = "test-salesforce-token-not-a-secret"
+PREFIX = "/services/data/v62.0"
+
+
+class FakeSalesforce:
+    def __init__(self, fields: list[str], external_id: str = "sw_email__c"):
+        self.fields = {name: {"name": name, "type": "string", "externalId": name == external_id, "updateable": True}
+                       for name in ["Id", "Email", "LastName", *fields]}
+        self.external_id = external_id
+        self.contacts: dict[str, dict] = {}  # external id (lower) -> fields
+        self.jobs: dict[str, dict] = {}
+        self.applied = Counter()
+        self.requests: list[tuple[str, str]] = []
+        self.failing_emails: set[str] = set()
+        self.upload_faults = 0
+        self.job_fails_after: int | None = None
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def held(self) -> dict[str, dict[str, str]]:
+        """email -> the sw_ fields Salesforce holds (without the __c suffix), as the feed names them."""
+        return {key: {k[:-3]: v for k, v in record.items() if k.startswith("sw_") and k != self.external_id}
+                for key, record in self.contacts.items()}
+
+    def _job(self, job_id: str) -> dict:
+        job = self.jobs[job_id]
+        return {"id": job_id, "operation": "upsert", "object": "Contact", "state": job["state"],
+                "externalIdFieldName": self.external_id, "contentType": "CSV", "apiVersion": 62.0,
+                "lineEnding": "LF", "columnDelimiter": "COMMA", "contentUrl": f"services/data/v62.0/jobs/ingest/{job_id}/batches",
+                "numberRecordsProcessed": len(job["success"]) + len(job["failed"]), "numberRecordsFailed": len(job["failed"])}
+
+    def _complete(self, job: dict) -> None:
+        rows = list(csv.DictReader(io.StringIO(job["data"])))
+        limit = len(rows) if self.job_fails_after is None else self.job_fails_after
+        for index, row in enumerate(rows):
+            email = row[self.external_id]
+            if index >= limit:
+                job["unprocessed"].append(row)
+                continue
+            if email in self.failing_emails:
+                job["failed"].append({"sf__Id": "", "sf__Error": f"INVALID_EMAIL_ADDRESS:Email: invalid email address: {email}:--", **row})
+                continue
+            record = self.contacts.setdefault(email.lower(), {"Id": f"003{len(self.contacts):012d}"})
+            created = len(record) == 1
+            for name, value in row.items():
+                if value == "#N/A":
+                    record.pop(name, None)
+                elif value != "":
+                    record[name] = value
+            self.applied[email] += 1
+            job["success"].append({"sf__Id": record["Id"], "sf__Created": str(created).lower(), **row})
+        job["state"] = "Failed" if self.job_fails_after is not None else "JobComplete"
+
+    @staticmethod
+    def _csv(rows: list[dict], first: list[str]) -> str:
+        if not rows:
+            return ",".join(first) + "\n"
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    def answer(self, method: str, path: str, headers, raw: bytes) -> tuple[int, str, str]:
+        with self.lock:
+            self.requests.append((method, path))
+        if headers.get("Authorization") != f"Bearer {TOKEN}":
+            return 401, "application/json", json.dumps([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
+        if not path.startswith(PREFIX):
+            return 404, "application/json", json.dumps([{"errorCode": "NOT_FOUND", "message": path}])
+        route = path[len(PREFIX):].rstrip("/")
+        parts = route.split("/")
+        if route == "/sobjects/Contact/describe" and method == "GET":
+            return 200, "application/json", json.dumps({"name": "Contact", "fields": list(self.fields.values())})
+        if route == "/jobs/ingest" and method == "POST":
+            body = json.loads(raw)
+            assert body["operation"] == "upsert" and body["externalIdFieldName"] == self.external_id, body
+            job_id = "750" + uuid.uuid4().hex[:15]
+            self.jobs[job_id] = {"state": "Open", "data": None, "success": [], "failed": [], "unprocessed": [], "reads": 0}
+            return 200, "application/json", json.dumps(self._job(job_id))
+        if len(parts) >= 4 and parts[1:3] == ["jobs", "ingest"] and parts[3] in self.jobs:
+            job = self.jobs[parts[3]]
+            rest = parts[4] if len(parts) > 4 else None
+            if rest == "batches" and method == "PUT":
+                if self.upload_faults:
+                    self.upload_faults -= 1
+                    return 503, "application/json", json.dumps([{"errorCode": "SERVER_UNAVAILABLE", "message": "try again"}])
+                if job["state"] != "Open" or job["data"] is not None:
+                    return 409, "application/json", json.dumps([{"errorCode": "INVALIDJOBSTATE", "message": "job not open"}])
+                header = next(csv.reader(io.StringIO(raw.decode("utf-8"))))
+                unknown = [h for h in header if h not in self.fields]
+                if unknown:
+                    return 400, "application/json", json.dumps([{"errorCode": "INVALIDHEADER", "message": f"no field {unknown[0]}"}])
+                job["data"] = raw.decode("utf-8")
+                return 201, "text/plain", ""
+            if rest is None and method == "PATCH":
+                wanted = json.loads(raw)["state"]
+                if wanted == "UploadComplete" and job["state"] == "Open" and job["data"] is not None:
+                    job["state"] = "UploadComplete"
+                elif wanted == "Aborted" and job["state"] in ("Open", "UploadComplete"):
+                    job["state"] = "Aborted"
+                else:
+                    return 409, "application/json", json.dumps([{"errorCode": "INVALIDJOBSTATE", "message": f"{job['state']} -> {wanted}"}])
+                return 200, "application/json", json.dumps(self._job(parts[3]))
+            if rest is None and method == "GET":
+                with self.lock:
+                    if job["state"] == "UploadComplete":
+                        job["state"] = "InProgress"
+                    elif job["state"] == "InProgress":
+                        self._complete(job)
+                return 200, "application/json", json.dumps(self._job(parts[3]))
+            if rest in ("successfulResults", "failedResults", "unprocessedrecords") and method == "GET":
+                rows = {"successfulResults": job["success"], "failedResults": job["failed"],
+                        "unprocessedrecords": job["unprocessed"]}[rest]
+                first = {"successfulResults": ["sf__Id", "sf__Created"], "failedResults": ["sf__Id", "sf__Error"],
+                         "unprocessedrecords": []}[rest] + [self.external_id]
+                return 200, "text/csv", self._csv(rows, first)
+        return 404, "application/json", json.dumps([{"errorCode": "NOT_FOUND", "message": f"{method} {route}"}])
+
+    def _handler(self):
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self, method):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                status, kind, text = fake.answer(method, self.path, self.headers, raw)
+                payload = text.encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def do_GET(self):  # noqa: N802
+                self._serve("GET")
+
+            def do_POST(self):  # noqa: N802
+                self._serve("POST")
+
+            def do_PUT(self):  # noqa: N802
+                self._serve("PUT")
+
+            def do_PATCH(self):  # noqa: N802
+                self._serve("PATCH")
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
