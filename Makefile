@@ -4,7 +4,8 @@
 #               Expectations validation, and the Python suites)
 #   make test-postgres   the same data built on DuckDB and on a local PostgreSQL: all tests green, marts identical
 #   make test-spark      the same data built on DuckDB and on local Spark (PySpark): all tests green, marts identical
-#   make test-integrations   the consumers: Dagster materializes the asset graph; the HubSpot sync through Prism (npm)
+#   make test-integrations   the consumers: Dagster materializes the asset graph; Superset in headless Chromium; the
+#                            HubSpot sync through Prism (npm)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -21,8 +22,8 @@ AS_OF ?= $(or $(SEGMENTS_AS_OF_DATE),$(shell date -u +%F))
 # dbt's partial parse. DBT_VARS overrides other vars (segment rules).
 DBT_VARS ?= {}
 
-PHONY_ORCHESTRATION := install-orchestration orchestrate
-.PHONY: $(PHONY_ORCHESTRATION) help install install-spark demo generate build validate publish bench test test-postgres test-integrations test-spark test-spark-events pytest test-fast lint fmt docs clean
+PHONY_CONSUMERS := install-orchestration orchestrate bi
+.PHONY: $(PHONY_CONSUMERS) help install install-spark demo generate build validate publish bench test test-postgres test-integrations test-spark test-spark-events pytest test-fast lint fmt docs clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(DEMO_CONTACTS)/$(DEMO_CONTACTS)/' \
@@ -106,10 +107,10 @@ test-fast: install ## The tests that run no dbt build (generator, vocabularies, 
 	$(BIN)/python -m pytest -m "not slow and not integration" -n $(PYTEST_WORKERS) --dist loadfile
 
 $(BIN)/.installed-orchestration: $(BIN)/.installed pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev,orchestration]'
+	$(BIN)/pip install --quiet -e '.[dev,orchestration,bi]'
 	@touch $@
 
-install-orchestration: $(BIN)/.installed-orchestration ## Add the orchestration extra (Dagster, dagster-dbt, its web UI) to .venv
+install-orchestration: $(BIN)/.installed-orchestration ## Add the orchestration and bi extras (Dagster, dagster-dbt, its UI; Selenium) to .venv
 
 DAGSTER_PORT ?= 3000
 orchestrate: install-orchestration ## Start the Dagster UI on 127.0.0.1 (the dbt project as assets, daily and hourly jobs)
@@ -118,8 +119,17 @@ orchestrate: install-orchestration ## Start the Dagster UI on 127.0.0.1 (the dbt
 	DAGSTER_HOME=$(CURDIR)/warehouse/dagster PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/dagster dev -m segments_warehouse.orchestration -h 127.0.0.1 -p $(DAGSTER_PORT)
 
+# Superset in its own venv (.venv-bi, pinned by bi/requirements.lock), its metadata in warehouse/superset
+BI_PORT ?= 8088
+bi: install ## Superset on 127.0.0.1 reading the published file, the dashboard of bi/dashboard.yml imported (make demo first)
+	@test -n "$$SUPERSET_ADMIN_USER" -a -n "$$SUPERSET_ADMIN_PASSWORD" || { echo "Set SUPERSET_ADMIN_USER and SUPERSET_ADMIN_PASSWORD (the Superset admin make bi creates)"; exit 2; }
+	@test -f "$${SEGMENTS_PUBLISHED_PATH:-warehouse/published/segments.duckdb}" || { echo "No published warehouse: run make demo first"; exit 2; }
+	scripts/superset.sh venv
+	scripts/superset.sh setup warehouse/superset
+	BIN=$(BIN) scripts/superset.sh serve warehouse/superset $(BI_PORT)
+
 # Installs Node.js and npm (Debian packages) if missing, then Prism from npm (pinned by tests/contracts/package-lock.json)
-test-integrations: install-orchestration ## The consumers: Dagster materializes the graph; HubSpot sync through Prism (OpenAPI)
+test-integrations: install-orchestration ## The consumers: Dagster, Superset in Chromium, the HubSpot sync through Prism
 	BIN=$(BIN) scripts/test_integrations.sh
 
 # The dbt templater opens a connection: give it a scratch file, so lint works on a fresh clone and never

@@ -27,6 +27,7 @@ import click
 from rich.table import Table
 
 from .cli_bench import bench_command
+from .cli_bi import bi_group
 from .cli_common import (
     Commands,
     console,
@@ -502,6 +503,7 @@ main.add_command(bench_command)
 main.add_command(registry_group)
 main.add_command(custom_group)
 main.add_command(sync_command)
+main.add_command(bi_group)
 
 if __name__ == "__main__":
     main()

@@ -72,9 +72,23 @@ def _user_vars() -> dict:
     return value
 
 
+PROJECT_FILES = ("models", "macros", "tests", "seeds", "snapshots", "segments", "dbt_project.yml", "selectors.yml",
+                 "segment_registry.lock.yml")
+
+
+def _project_changed_since(stamp: float) -> bool:
+    for name in PROJECT_FILES:
+        path = PROJECT_DIR / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        if any(f.stat().st_mtime > stamp for f in files):
+            return True
+    return False
+
+
 project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=Path(TARGET))
-if not project.manifest_path.exists():
-    # dagster dev and the tests need the manifest at load time; parse once (no warehouse needed)
+if not project.manifest_path.exists() or _project_changed_since(project.manifest_path.stat().st_mtime):
+    # the asset graph is read from the manifest at load time: parse again whenever the project changed (a stale
+    # manifest would miss a new test or model); no warehouse needed, seconds with dbt's partial parse
     subprocess.run([DBT_EXECUTABLE, "parse", "--target-path", TARGET, "--quiet"], cwd=PROJECT_DIR, check=True,
                    env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR)})
 

@@ -10,6 +10,15 @@ import sys
 from dagster import DagsterEventType, DagsterInstance
 
 
+def _error_text(error) -> str:
+    """The error and its causes (Dagster wraps the step's own exception)."""
+    parts = []
+    while error is not None:
+        parts.append(error.message.strip())
+        error = error.cause
+    return " <- ".join(parts)
+
+
 def main(job_name: str, partition: str) -> None:
     from segments_warehouse.orchestration import defs
 
@@ -21,7 +30,7 @@ def main(job_name: str, partition: str) -> None:
                                if e.event_type == DagsterEventType.ASSET_MATERIALIZATION})
         checks = [e.event_specific_data for e in events
                   if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION]
-        failures = [{"step": e.step_key, "message": e.event_specific_data.error.message[:4000]}
+        failures = [{"step": e.step_key, "message": _error_text(e.event_specific_data.error)[:6000]}
                     for e in events if e.event_type == DagsterEventType.STEP_FAILURE]
         print(json.dumps({
             "success": result.success,

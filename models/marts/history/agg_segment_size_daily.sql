@@ -1,10 +1,13 @@
 {#-
-    The size of every segment on every as_of_date built, with how many entities moved in and out that day:
-    the series BI charts to show segments growing, shrinking and moving. Built forward like
-    fct_segment_transitions: re-running a date replaces it, running an earlier date rewinds the series to it.
+    The size of every segment on every as_of_date built, with how many entities moved in and out that day, and
+    the segment's net revenue, average NPS and share of active users that day: the series BI charts to show
+    segments growing, shrinking, moving and earning. Built forward like fct_segment_transitions: re-running a
+    date replaces it, running an earlier date rewinds the series to it. Dates stored before the revenue, NPS and
+    activity columns existed keep them null (append_new_columns).
 -#}
 {{
     config(
+        on_schema_change='append_new_columns',
         pre_hook="{% if is_incremental() %}{{ delete_rows(this, 'as_of_date >= ' ~ as_of_date()) }}{% endif %}"
     )
 }}
@@ -21,6 +24,12 @@ transitions as (
 
     select * from {{ ref('fct_segment_transitions') }}
     where transition_date = {{ as_of_date() }}
+
+),
+
+summary as (
+
+    select * from {{ ref('agg_segment_summary') }}
 
 ),
 
@@ -95,6 +104,10 @@ select
     cast(coalesce(moved_in.moved_in, 0) as {{ dbt.type_bigint() }}) as moved_in,
     cast(coalesce(moved_out.moved_out, 0) as {{ dbt.type_bigint() }}) as moved_out,
     cast(coalesce(moved_out.exited, 0) as {{ dbt.type_bigint() }}) as exited,
+    -- a segment emptied today earns nothing; its NPS and activity are unknown (no members)
+    cast(coalesce(summary.net_revenue, 0) as {{ type_double() }}) as net_revenue,
+    cast(summary.avg_nps as {{ type_double() }}) as avg_nps,
+    cast(summary.share_active as {{ type_double() }}) as share_active,
     {{ as_of_date() }} as as_of_date
 from segments
 inner join totals
@@ -105,3 +118,5 @@ left join moved_in
     on segments.segment_model = moved_in.segment_model and segments.segment = moved_in.segment
 left join moved_out
     on segments.segment_model = moved_out.segment_model and segments.segment = moved_out.segment
+left join summary
+    on segments.segment_model = summary.segment_model and segments.segment = summary.segment
