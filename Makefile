@@ -115,6 +115,8 @@ install-orchestration: $(BIN)/.installed-orchestration ## Add the orchestration 
 DAGSTER_PORT ?= 3000
 orchestrate: install-orchestration ## Start the Dagster UI on 127.0.0.1 (the dbt project as assets, daily and hourly jobs)
 	@mkdir -p warehouse/dagster "$(dir $(SEGMENTS_DUCKDB_PATH))"
+	@# one step at a time touches the DuckDB file (the assets' pool, segments_warehouse/orchestration.py)
+	@test -f warehouse/dagster/dagster.yaml || printf 'concurrency:\n  pools:\n    default_limit: 1\n' > warehouse/dagster/dagster.yaml
 	$(BIN)/dbt parse --target-path target/dagster --quiet
 	DAGSTER_HOME=$(CURDIR)/warehouse/dagster PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/dagster dev -m segments_warehouse.orchestration -h 127.0.0.1 -p $(DAGSTER_PORT)

@@ -43,21 +43,28 @@ case "${1:-}" in
         : "${SUPERSET_ADMIN_PASSWORD:?set SUPERSET_ADMIN_PASSWORD for the Superset admin}"
         environment "$2"
         "$BI_VENV/bin/superset" db upgrade > "$SUPERSET_HOME/setup.log" 2>&1 || { tail -n 20 "$SUPERSET_HOME/setup.log"; exit 1; }
+        # the password goes through stdin (the prompt and its confirmation), never on a command line `ps` shows
         if ! "$BI_VENV/bin/superset" fab list-users 2>/dev/null | grep -q "username:$SUPERSET_ADMIN_USER "; then
-            "$BI_VENV/bin/superset" fab create-admin --username "$SUPERSET_ADMIN_USER" --password "$SUPERSET_ADMIN_PASSWORD" \
-                --firstname Segments --lastname Admin --email "$SUPERSET_ADMIN_USER@localhost" >> "$SUPERSET_HOME/setup.log" 2>&1
+            printf '%s\n%s\n' "$SUPERSET_ADMIN_PASSWORD" "$SUPERSET_ADMIN_PASSWORD" | "$BI_VENV/bin/superset" fab create-admin \
+                --username "$SUPERSET_ADMIN_USER" --firstname Segments --lastname Admin \
+                --email "$SUPERSET_ADMIN_USER@localhost" >> "$SUPERSET_HOME/setup.log" 2>&1
         else
-            "$BI_VENV/bin/superset" fab reset-password --username "$SUPERSET_ADMIN_USER" \
-                --password "$SUPERSET_ADMIN_PASSWORD" >> "$SUPERSET_HOME/setup.log" 2>&1
+            printf '%s\n%s\n' "$SUPERSET_ADMIN_PASSWORD" "$SUPERSET_ADMIN_PASSWORD" | "$BI_VENV/bin/superset" fab reset-password \
+                --username "$SUPERSET_ADMIN_USER" >> "$SUPERSET_HOME/setup.log" 2>&1
         fi
         "$BI_VENV/bin/superset" init >> "$SUPERSET_HOME/setup.log" 2>&1 || { tail -n 20 "$SUPERSET_HOME/setup.log"; exit 1; }
         ;;
     start)
         environment "$2"
         port=$3
+        if [ -s "$SUPERSET_HOME/server.pid" ] && kill -0 "$(cat "$SUPERSET_HOME/server.pid")" 2> /dev/null; then
+            echo "A Superset of $SUPERSET_HOME is already running (pid $(cat "$SUPERSET_HOME/server.pid")): scripts/superset.sh stop $2" >&2
+            exit 1
+        fi
         "$BI_VENV/bin/superset" run -h 127.0.0.1 -p "$port" --with-threads > "$SUPERSET_HOME/server.log" 2>&1 &
         echo $! > "$SUPERSET_HOME/server.pid"
-        for _ in $(seq 1 120); do
+        deadline=$((SECONDS + 60))
+        while [ $SECONDS -lt $deadline ]; do
             if "$PYTHON" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/health', timeout=2)" 2> /dev/null; then
                 exit 0
             fi
@@ -68,7 +75,9 @@ case "${1:-}" in
             fi
             sleep 0.5
         done
-        echo "Superset did not answer on 127.0.0.1:$port within 60 s (log: $SUPERSET_HOME/server.log)" >&2
+        kill "$(cat "$SUPERSET_HOME/server.pid")" 2> /dev/null || true
+        rm -f "$SUPERSET_HOME/server.pid"
+        echo "Superset did not answer on 127.0.0.1:$port within 60 s, stopped (log: $SUPERSET_HOME/server.log)" >&2
         exit 1
         ;;
     stop)

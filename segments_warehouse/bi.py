@@ -37,8 +37,12 @@ class ImportResult:
 
 
 def load_spec(path: str | Path = DEFAULT_SPEC) -> dict:
-    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    names = [chart["name"] for chart in spec["charts"]]
+    try:
+        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        names = [chart["name"] for chart in spec["charts"]]
+        spec["dashboard"]["slug"], spec["dashboard"]["title"], spec["database"], spec["rows"]  # noqa: B018
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        raise BiError(f"{path}: not a dashboard spec ({type(error).__name__}: {error})") from None
     if len(set(names)) != len(names):
         raise BiError(f"{path}: two charts share a name")
     laid_out = [name for row in spec["rows"] for name in row]
@@ -68,7 +72,11 @@ class Superset:
             raise BiError(f"{what}: no answer from Superset at {self.url} ({type(error).__name__}); is it running?") from None
         if response.status_code >= 400:
             raise BiError(f"{what}: Superset answered {response.status_code}: {response.text[:500]}")
-        return response.json() if response.content else {}
+        try:
+            return response.json() if response.content else {}
+        except ValueError:
+            raise BiError(f"{what}: {self.url} answered {response.status_code} with no JSON ({response.text[:200]!r}); "
+                          "is it a Superset?") from None
 
     def find(self, resource: str, **match) -> list[dict]:
         found, page = [], 0
@@ -118,7 +126,9 @@ def import_dashboard(url: str, username: str, password: str, published_path: str
     api = Superset(url, username, password)
     database = {"database_name": spec["database"], "sqlalchemy_uri": f"duckdb:///{published}",
                 "expose_in_sqllab": True, "allow_dml": False,
-                "extra": json.dumps({"engine_params": {"connect_args": {"read_only": True}}})}
+                # read-only, and no reading of other local files from SQL Lab (read_csv('/etc/...'))
+                "extra": json.dumps({"engine_params": {"connect_args": {
+                    "read_only": True, "config": {"enable_external_access": False}}}})}
     existing = api.find("database", database_name=spec["database"])
     if existing:
         database_id = existing[0]["id"]
@@ -143,7 +153,12 @@ def import_dashboard(url: str, username: str, password: str, published_path: str
         charts = api._request("GET", f"/api/v1/dashboard/{old['id']}/charts", what="listing the old dashboard's charts")
         api._request("DELETE", f"/api/v1/dashboard/{old['id']}", what="deleting the old dashboard")
         for chart in charts.get("result", []):
-            api._request("DELETE", f"/api/v1/chart/{chart['id']}", what="deleting an old chart")
+            # only the charts this import made (named as a chart of the spec) and now on no other dashboard
+            if chart.get("slice_name") not in {c["name"] for c in spec["charts"]}:
+                continue
+            still = api._request("GET", f"/api/v1/chart/{chart['id']}", what="reading an old chart")
+            if not (still.get("result") or {}).get("dashboards"):
+                api._request("DELETE", f"/api/v1/chart/{chart['id']}", what="deleting an old chart")
     dashboard_id = api._request("POST", "/api/v1/dashboard/", what="creating the dashboard",
                                 json={"dashboard_title": spec["dashboard"]["title"], "slug": slug, "published": True})["id"]
     chart_ids = {}

@@ -95,6 +95,8 @@ def sync_command(destination, dry_run, retry_errors, timeout, max_attempts, duck
             print_blocked(console, blocked, "not synced")
         except (SyncError, GateError) as error:
             progress.stop()
+            for why, seconds in getattr(getattr(error, "result", None), "waits", []):
+                console.print(f"retried after {seconds:g} s: {why}", highlight=False)
             console.print(f"[red]sync stopped:[/red] {error}")
             sys.exit(1)
         except ValueError as error:

@@ -56,9 +56,11 @@ def _duckdb_path() -> str:
     return os.environ.get("SEGMENTS_DUCKDB_PATH", str(PROJECT_DIR / "warehouse" / "segments.duckdb"))
 
 
-def _run_dir(as_of: str) -> Path:
-    """Each partition's dbt run results, validation record and Data Docs (SEGMENTS_DAGSTER_RUNS_DIR moves them)."""
-    return Path(os.environ.get("SEGMENTS_DAGSTER_RUNS_DIR") or PROJECT_DIR / TARGET / "runs") / as_of
+def _run_dir(context: AssetExecutionContext) -> Path:
+    """Each job's and date's dbt run results, validation record and Data Docs (SEGMENTS_DAGSTER_RUNS_DIR moves
+    them): the hourly job's partial build never replaces the run results the daily job's publish checks."""
+    root = Path(os.environ.get("SEGMENTS_DAGSTER_RUNS_DIR") or PROJECT_DIR / TARGET / "runs")
+    return root / context.run.job_name / context.partition_key
 
 
 def _user_vars() -> dict:
@@ -72,8 +74,9 @@ def _user_vars() -> dict:
     return value
 
 
-PROJECT_FILES = ("models", "macros", "tests", "seeds", "snapshots", "segments", "dbt_project.yml", "selectors.yml",
-                 "segment_registry.lock.yml")
+# what dbt parses (dbt_project.yml's paths; tests/contracts and tests/python are in .dbtignore)
+PROJECT_FILES = ("models", "macros", "seeds", "snapshots", "segments", "tests/generic", "dbt_project.yml",
+                 "selectors.yml", "segment_registry.lock.yml")
 
 
 def _project_changed_since(stamp: float) -> bool:
@@ -82,38 +85,44 @@ def _project_changed_since(stamp: float) -> bool:
         files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
         if any(f.stat().st_mtime > stamp for f in files):
             return True
-    return False
+    return any(f.stat().st_mtime > stamp for f in (PROJECT_DIR / "tests").glob("*.sql"))
 
 
 project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=Path(TARGET))
 if not project.manifest_path.exists() or _project_changed_since(project.manifest_path.stat().st_mtime):
     # the asset graph is read from the manifest at load time: parse again whenever the project changed (a stale
     # manifest would miss a new test or model); no warehouse needed, seconds with dbt's partial parse
-    subprocess.run([DBT_EXECUTABLE, "parse", "--target-path", TARGET, "--quiet"], cwd=PROJECT_DIR, check=True,
-                   env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR)})
+    parsed = subprocess.run([DBT_EXECUTABLE, "parse", "--target-path", TARGET], cwd=PROJECT_DIR, capture_output=True,
+                            text=True, env={**os.environ, "DBT_PROFILES_DIR": str(PROJECT_DIR)})
+    if parsed.returncode != 0:
+        raise RuntimeError(f"dbt parse failed in {PROJECT_DIR}, so Dagster has no asset graph: "
+                           f"{(parsed.stdout + parsed.stderr)[-2000:]}")
 
 
 # one run per date: every asset body reads its one as_of_date
 ONE_DATE_A_RUN = BackfillPolicy.multi_run(max_partitions_per_run=1)
+# every step writes or reads the one DuckDB file, which one process may write at a time: the instance's pool limit
+# for POOL (make orchestrate writes 1 into warehouse/dagster/dagster.yaml) queues the daily and hourly runs' steps
+POOL = "segments_warehouse"
 
 
 @dbt_assets(manifest=project.manifest_path, project=project, select="", selector="daily_full", partitions_def=DAILY,
-            backfill_policy=ONE_DATE_A_RUN, name="warehouse_dbt")
+            backfill_policy=ONE_DATE_A_RUN, name="warehouse_dbt", pool=POOL)
 def warehouse_dbt(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build --selector daily_full` for the partition's as_of_date (a subset: the selected models only)."""
     as_of = context.partition_key
-    run_dir = _run_dir(as_of)
+    run_dir = _run_dir(context)
     run_dir.mkdir(parents=True, exist_ok=True)
     args = ["build", "--vars", json.dumps({**_user_vars(), "as_of_date": as_of})]
     yield from dbt.cli(args, context=context, target_path=run_dir).stream()
 
 
-@asset(deps=[warehouse_dbt], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="release")
+@asset(deps=[warehouse_dbt], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="release")
 def validation(context: AssetExecutionContext) -> MaterializeResult:
     """Great Expectations on the built marts (segments validate); any failed expectation fails this asset."""
     from .validate import ValidationError, validate, write_record
 
-    run_dir = _run_dir(context.partition_key)
+    run_dir = _run_dir(context)
     record = run_dir / "validation_results.json"
     record.unlink(missing_ok=True)
     try:
@@ -128,13 +137,13 @@ def validation(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"expectations": len(report.outcomes), "seconds": report.seconds})
 
 
-@asset(deps=[validation], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="release")
+@asset(deps=[validation], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="release")
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     """The marts copied atomically to the file BI reads (segments publish), after the gates."""
     from .gates import GateError, GatesBlocked
     from .publish import PublishRefused, publish
 
-    run_dir = _run_dir(context.partition_key)
+    run_dir = _run_dir(context)
     target = os.environ.get("SEGMENTS_PUBLISHED_PATH", str(PROJECT_DIR / "warehouse" / "published" / "segments.duckdb"))
     try:
         result = publish(_duckdb_path(), target, run_dir / "run_results.json", run_dir / "validation_results.json")
@@ -143,7 +152,7 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"path": str(result.path), "tables": len(result.tables)})
 
 
-@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
+@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="crm")
 def crm_export_file(context: AssetExecutionContext) -> MaterializeResult:
     """The contacts whose segment properties changed, as a CRM import file (segments export), each row once."""
     from .export import ExportError, export_changes
@@ -151,7 +160,7 @@ def crm_export_file(context: AssetExecutionContext) -> MaterializeResult:
 
     out = os.environ.get("SEGMENTS_EXPORT_DIR", str(PROJECT_DIR / "warehouse" / "exports"))
     try:
-        result = export_changes(_duckdb_path(), out, "hubspot", _run_dir(context.partition_key) / "run_results.json")
+        result = export_changes(_duckdb_path(), out, "hubspot", _run_dir(context) / "run_results.json")
     except (GatesBlocked, ExportError, GateError) as error:
         raise Failure(f"not exported: {error}") from None
     return MaterializeResult(metadata={"rows": result.rows, "file": str(result.path) if result.path else "nothing changed"})
@@ -163,7 +172,7 @@ def _sync(context: AssetExecutionContext, name: str, destination) -> Materialize
 
     try:
         result = run_sync(_duckdb_path(), name, destination,
-                          run_results=str(_run_dir(context.partition_key) / "run_results.json"))
+                          run_results=str(_run_dir(context) / "run_results.json"))
     except (GatesBlocked, SyncError, GateError) as error:
         raise Failure(f"not synced: {error}") from None
     metadata = {"confirmed": result.confirmed, "rejected": result.rejected, "held_back": result.held_back,
@@ -173,7 +182,7 @@ def _sync(context: AssetExecutionContext, name: str, destination) -> Materialize
     return MaterializeResult(metadata=metadata)
 
 
-@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
+@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="crm")
 def hubspot_sync(context: AssetExecutionContext) -> MaterializeResult:
     """The changed contacts sent to HubSpot through its API (segments sync --to hubspot, docs/crm_sync.md)."""
     from .crm_sync.hubspot import DEFAULT_API_URL, HubSpotDestination
@@ -182,7 +191,7 @@ def hubspot_sync(context: AssetExecutionContext) -> MaterializeResult:
         os.environ.get("HUBSPOT_ACCESS_TOKEN", ""), os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL))
 
 
-@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, group_name="crm")
+@asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="crm")
 def salesforce_sync(context: AssetExecutionContext) -> MaterializeResult:
     """The changed contacts upserted into Salesforce by Bulk API 2.0 jobs (segments sync --to salesforce)."""
     from .crm_sync.salesforce import DEFAULT_EXTERNAL_ID, SalesforceDestination
@@ -209,7 +218,8 @@ daily_job = define_asset_job("daily", selection=_daily_selection(), partitions_d
 hourly_job = define_asset_job("hourly_incremental", partitions_def=DAILY,
                               selection=DbtManifestAssetSelection.build(manifest=project.manifest_path, project=project,
                                                                         selector="hourly_incremental"),
-                              description="the incremental event models and what they feed, for today's date")
+                              description="the incremental event models and what they feed, for the date of the "
+                                          "last daily run (yesterday)")
 
 daily_schedule = build_schedule_from_partitioned_job(daily_job, hour_of_day=2, minute_of_hour=0)
 

@@ -51,6 +51,7 @@ class UpsertOutcome:
     confirmed: dict[str, str | None] = field(default_factory=dict)  # email -> the CRM's record id
     rejected: dict[str, tuple[int | None, str | None, str]] = field(default_factory=dict)  # email -> status, category, message
     unknown: list[Change] = field(default_factory=list)
+    failure: str | None = None  # a job that ended Failed or Aborted: recorded, then the run stops with this
 
 
 @dataclass
@@ -205,8 +206,14 @@ def _send_job(sender: _Sender, destination, con, destination_name: str, batch: l
     outcome = sender.retrying("to read the Bulk API job's results", lambda: destination.settle_job(job_id, batch))
     sender.result.unconfirmed += len(outcome.unknown)
     by_email = {c.email: c for c in batch}
-    return job_id, ([(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in outcome.confirmed.items()],
-                    [(e, by_email[e].properties_hash, *why) for e, why in outcome.rejected.items()])
+    confirmed = [(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in outcome.confirmed.items()]
+    rejected = [(e, by_email[e].properties_hash, *why) for e, why in outcome.rejected.items()]
+    if outcome.failure:  # what the job did is recorded; its failure stops the run (exit 1), not sent again blindly
+        state.settle(con, destination_name, [job_id], confirmed, rejected)
+        sender.result.confirmed += len(confirmed)
+        sender.result.rejected += len(rejected)
+        raise SyncError(outcome.failure)
+    return job_id, (confirmed, rejected)
 
 
 def _connect(duckdb_path: str):
@@ -283,7 +290,8 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
                     applied, rejected = outcome.confirmed, outcome.rejected
                 else:
                     applied, rejected = sender.applied(changes), {}
-                result.settled_from_stopped_run += len(applied) + len(rejected)
+                result.settled_from_stopped_run += len(applied)
+                result.rejected += len(rejected)
                 result.pending_resent += len(changes) - len(applied) - len(rejected)
                 by_email = {c.email: c for c in changes}
                 state.settle(con, destination_name, [batch_id],
@@ -293,7 +301,7 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
         _describe(result, found)
         if found:
             names = state.property_columns(con)
-            result.created_properties = sender.retrying("to create the contact properties",
+            result.created_properties = sender.retrying("to prepare the contact properties",
                                                         lambda: destination.ensure_properties(names))
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         size = destination.batch_size
@@ -317,5 +325,8 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
                 on_progress(start + len(batch), len(found))
         result.errors_total = state.error_count(con, destination_name)
         return result
+    except SyncError as error:
+        error.result = result  # what the run did before it stopped (its retries), for the message
+        raise
     finally:
         con.close()

@@ -6,7 +6,9 @@ A job moves Open -> UploadComplete (closed) -> InProgress (first state read) -> 
 applied when it completes: each row upserts the Contact whose external id field holds its email. `#N/A` clears a
 field, an empty cell leaves it. It keeps every request and how many times each email was applied.
 
-Knobs: `fields` (what describe lists), `failing_emails` (their rows fail with INVALID_EMAIL_ADDRESS),
+Knobs: `fields` (what describe lists), `existing` (the org's contacts: a row for another email is a create, which
+fails without LastName, as in Salesforce), `unkeyed` (contacts with an Email but no key: the count the sync asks
+for first), `failing_emails` (their rows fail with INVALID_EMAIL_ADDRESS),
 `upload_faults` (the next uploads answered 503), `job_fails_after` (a job ends Failed after that many rows:
 the rest are unprocessed).
 """
@@ -17,6 +19,7 @@ import csv
 import io
 import json
 import threading
+import urllib.parse
 import uuid
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,11 +29,15 @@ PREFIX = "/services/data/v62.0"
 
 
 class FakeSalesforce:
-    def __init__(self, fields: list[str], external_id: str = "sw_email__c"):
+    def __init__(self, fields: list[str], external_id: str = "sw_email__c", existing=(), requires_last_name=True):
         self.fields = {name: {"name": name, "type": "string", "externalId": name == external_id, "updateable": True}
                        for name in ["Id", "Email", "LastName", *fields]}
         self.external_id = external_id
-        self.contacts: dict[str, dict] = {}  # external id (lower) -> fields
+        # external id (lower) -> fields: the org's contacts, their key filled from Email by its admin
+        self.contacts: dict[str, dict] = {email.lower(): {"Id": f"003{i:012d}", "LastName": f"Contact {i}", external_id: email}
+                                          for i, email in enumerate(existing)}
+        self.requires_last_name = requires_last_name
+        self.unkeyed = 0  # contacts with an Email but no key (the query the sync asks before sending)
         self.jobs: dict[str, dict] = {}
         self.applied = Counter()
         self.requests: list[tuple[str, str]] = []
@@ -78,8 +85,14 @@ class FakeSalesforce:
             if email in self.failing_emails:
                 job["failed"].append({"sf__Id": "", "sf__Error": f"INVALID_EMAIL_ADDRESS:Email: invalid email address: {email}:--", **row})
                 continue
-            record = self.contacts.setdefault(email.lower(), {"Id": f"003{len(self.contacts):012d}"})
-            created = len(record) == 1
+            record = self.contacts.get(email.lower())
+            created = record is None
+            if created and self.requires_last_name and not row.get("LastName"):  # Salesforce requires it on create
+                job["failed"].append({"sf__Id": "", "sf__Error": "REQUIRED_FIELD_MISSING:Required fields are missing: "
+                                      "[LastName]:LastName --", **row})
+                continue
+            if created:
+                record = self.contacts[email.lower()] = {"Id": f"003{len(self.contacts):012d}"}
             for name, value in row.items():
                 if value == "#N/A":
                     record.pop(name, None)
@@ -106,8 +119,12 @@ class FakeSalesforce:
             return 401, "application/json", json.dumps([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
         if not path.startswith(PREFIX):
             return 404, "application/json", json.dumps([{"errorCode": "NOT_FOUND", "message": path}])
-        route = path[len(PREFIX):].rstrip("/")
+        route = urllib.parse.urlsplit(path[len(PREFIX):]).path.rstrip("/")
         parts = route.split("/")
+        if route.startswith("/query") and method == "GET":
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query).get("q", [""])[0]
+            assert query.startswith("SELECT COUNT() FROM Contact WHERE"), query
+            return 200, "application/json", json.dumps({"totalSize": self.unkeyed, "done": True, "records": []})
         if route == "/sobjects/Contact/describe" and method == "GET":
             return 200, "application/json", json.dumps({"name": "Contact", "fields": list(self.fields.values())})
         if route == "/jobs/ingest" and method == "POST":

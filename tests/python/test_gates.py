@@ -169,6 +169,12 @@ def test_demo_like_data_passes_then_a_doubled_segment_is_blocked_until_accepted(
     assert blocked_publish.returncode == 1 and "not published:" in blocked_publish.stderr
     assert change in blocked_publish.stderr and "--accept-change" in blocked_publish.stderr
     assert digest(published) == before
+    # the CRM sync: the same size gate, before any API call (nothing it has sent, so every contact would go)
+    with FakeHubSpot() as hubspot:
+        blocked_sync = run_cli(["sync", "--to", "hubspot", "--duckdb", str(path), "--run-results", str(run_results)],
+                               extra_env={"HUBSPOT_ACCESS_TOKEN": TOKEN, "SEGMENTS_HUBSPOT_API_URL": hubspot.url})
+        assert blocked_sync.returncode == 1 and "not synced:" in blocked_sync.stderr, blocked_sync.stderr
+        assert change in blocked_sync.stderr and hubspot.requests == []
 
     # accepted once: exported, and recorded with who, when, why, which check, for this dbt run
     accepted = export(path, out, run_results, "--accept-change", "spring campaign doubled it")

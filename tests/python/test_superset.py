@@ -35,10 +35,10 @@ def superset(tmp_path_factory):
     env = {**os.environ, "SUPERSET_ADMIN_USER": "admin", "SUPERSET_ADMIN_PASSWORD": secrets.token_urlsafe(16)}
     port = _free_port()
     script = str(PROJECT_DIR / "scripts" / "superset.sh")
-    for step in (["setup", str(home)], ["start", str(home), str(port)]):
-        done = subprocess.run([script, *step], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     try:
+        for step in (["setup", str(home)], ["start", str(home), str(port)]):
+            done = subprocess.run([script, *step], env=env, capture_output=True, text=True, timeout=300)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         yield f"http://127.0.0.1:{port}", env
     finally:
         subprocess.run([script, "stop", str(home)], env=env, timeout=60)
