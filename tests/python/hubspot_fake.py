@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
 import uuid
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_server import FakeServer
 
 TOKEN = "test-token-not-a-secret"
 BUILT_IN = ("email", "firstname", "lastname", "lifecyclestage")
@@ -36,7 +36,7 @@ def _error(status: int, category: str, message: str) -> tuple[int, dict]:
     return status, {"status": "error", "category": category, "message": message, "correlationId": str(uuid.uuid4())}
 
 
-class FakeHubSpot:
+class FakeHubSpot(FakeServer):
     def __init__(self):
         self.properties = {name: self._property(name, "contactinformation", "") for name in BUILT_IN}
         self.groups = {"contactinformation"}
@@ -50,23 +50,7 @@ class FakeHubSpot:
         self.ignored_property_creates: set[str] = set()  # "created" (201) but never listed
         self.echo_trace_ids = True  # results carry each input's objectWriteTraceId
         self.name_failures = True  # a 207 error names its contact in its context
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__()
 
     @staticmethod
     def _property(name: str, group: str, description: str) -> dict:
@@ -182,38 +166,12 @@ class FakeHubSpot:
             return 207, {**answer, "errors": errors, "numErrors": len(errors)}
         return 200, answer
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self, method):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                try:
-                    body = json.loads(raw) if raw else None
-                except ValueError:
-                    status, document, headers = (*_error(400, "VALIDATION_ERROR", "Invalid JSON"), {})
-                else:
-                    status, document, headers = fake.answer(method, self.path, self.headers, body)
-                payload = json.dumps(document).encode() if document is not None else b""
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json;charset=utf-8")
-                    self.send_header("Content-Length", str(len(payload)))
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (the slow fault)
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
+    def respond(self, method, path, headers, raw):
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            status, document, more = (*_error(400, "VALIDATION_ERROR", "Invalid JSON"), {})
+        else:
+            status, document, more = self.answer(method, path, headers, body)
+        payload = json.dumps(document).encode() if document is not None else b""
+        return status, "application/json;charset=utf-8", payload, more

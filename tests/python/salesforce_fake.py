@@ -18,17 +18,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 import urllib.parse
 import uuid
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from fake_server import FakeServer
 
 TOKEN = "test-salesforce-token-not-a-secret"
 PREFIX = "/services/data/v62.0"
 
 
-class FakeSalesforce:
+class FakeSalesforce(FakeServer):
     def __init__(self, fields: list[str], external_id: str = "sw_email__c", existing=(), requires_last_name=True):
         self.fields = {name: {"name": name, "type": "string", "externalId": name == external_id, "updateable": True}
                        for name in ["Id", "Email", "LastName", *fields]}
@@ -44,23 +44,7 @@ class FakeSalesforce:
         self.failing_emails: set[str] = set()
         self.upload_faults = 0
         self.job_fails_after: int | None = None
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__()
 
     def held(self) -> dict[str, dict[str, str]]:
         """email -> the sw_ fields Salesforce holds (without the __c suffix), as the feed names them."""
@@ -172,37 +156,6 @@ class FakeSalesforce:
                 return 200, "text/csv", self._csv(rows, first)
         return 404, "application/json", json.dumps([{"errorCode": "NOT_FOUND", "message": f"{method} {route}"}])
 
-    def _handler(self):
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self, method):
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
-                status, kind, text = fake.answer(method, self.path, self.headers, raw)
-                payload = text.encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def do_GET(self):  # noqa: N802
-                self._serve("GET")
-
-            def do_POST(self):  # noqa: N802
-                self._serve("POST")
-
-            def do_PUT(self):  # noqa: N802
-                self._serve("PUT")
-
-            def do_PATCH(self):  # noqa: N802
-                self._serve("PATCH")
-
-            def log_message(self, *args):
-                pass
-
-        return Handler
+    def respond(self, method, path, headers, raw):
+        status, kind, text = self.answer(method, path, headers, raw)
+        return status, kind, text.encode("utf-8"), {}
