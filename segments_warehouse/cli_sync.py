@@ -3,36 +3,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli_common import console, duckdb_path_option, fail, new_table, stdout_console
+from .crm_sync.destinations import NAMES as DESTINATIONS
 from .gates import accept_change_option
-
-DESTINATIONS = ("hubspot", "salesforce")
-
-
-def _hubspot(timeout: float):
-    def make():
-        from .crm_sync.hubspot import DEFAULT_API_URL, HubSpotDestination
-
-        return HubSpotDestination(os.environ.get("HUBSPOT_ACCESS_TOKEN", ""),
-                                  os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL, timeout)
-    return make
-
-
-def _salesforce(timeout: float):
-    def make():
-        from .crm_sync.salesforce import DEFAULT_EXTERNAL_ID, SalesforceDestination
-
-        return SalesforceDestination(os.environ.get("SALESFORCE_INSTANCE_URL", ""),
-                                     os.environ.get("SALESFORCE_ACCESS_TOKEN", ""),
-                                     os.environ.get("SEGMENTS_SALESFORCE_OBJECT") or "Contact",
-                                     os.environ.get("SEGMENTS_SALESFORCE_EXTERNAL_ID") or DEFAULT_EXTERNAL_ID, timeout)
-    return make
 
 
 def _print_plan(result) -> None:
@@ -78,15 +56,15 @@ def sync_command(destination, dry_run, retry_errors, timeout, max_attempts, duck
 
     Blocked (exit 1, nothing sent) when the gates find the build too far from the last published one."""
     from .crm_sync import SyncError, run_sync
+    from .crm_sync.destinations import from_environment
     from .crm_sync.runner import RetryPolicy
     from .gates import GateError, GatesBlocked, print_blocked, print_passed
 
-    factories = {"hubspot": _hubspot(timeout), "salesforce": _salesforce(timeout)}
     with Progress(TextColumn("sending"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                   transient=True, disable=dry_run) as progress:
         task = progress.add_task("sync", total=None)
         try:
-            result = run_sync(duckdb_path, destination, factories[destination], dry_run=dry_run,
+            result = run_sync(duckdb_path, destination, from_environment(destination, timeout), dry_run=dry_run,
                               retry_errors=retry_errors, run_results=run_results, accept_change=accept_change,
                               policy=RetryPolicy(attempts=max_attempts),
                               on_progress=lambda done, total: progress.update(task, completed=done, total=total))

@@ -166,12 +166,14 @@ def crm_export_file(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"rows": result.rows, "file": str(result.path) if result.path else "nothing changed"})
 
 
-def _sync(context: AssetExecutionContext, name: str, destination) -> MaterializeResult:
+def _sync(context: AssetExecutionContext, name: str) -> MaterializeResult:
+    """segments sync --to NAME for the partition's daily run (the destination configured from the environment)."""
     from .crm_sync import SyncError, run_sync
+    from .crm_sync.destinations import from_environment
     from .gates import GateError, GatesBlocked
 
     try:
-        result = run_sync(_duckdb_path(), name, destination,
+        result = run_sync(_duckdb_path(), name, from_environment(name),
                           run_results=str(_run_dir(context) / "run_results.json"))
     except (GatesBlocked, SyncError, GateError) as error:
         raise Failure(f"not synced: {error}") from None
@@ -185,21 +187,13 @@ def _sync(context: AssetExecutionContext, name: str, destination) -> Materialize
 @asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="crm")
 def hubspot_sync(context: AssetExecutionContext) -> MaterializeResult:
     """The changed contacts sent to HubSpot through its API (segments sync --to hubspot, docs/crm_sync.md)."""
-    from .crm_sync.hubspot import DEFAULT_API_URL, HubSpotDestination
-
-    return _sync(context, "hubspot", lambda: HubSpotDestination(
-        os.environ.get("HUBSPOT_ACCESS_TOKEN", ""), os.environ.get("SEGMENTS_HUBSPOT_API_URL") or DEFAULT_API_URL))
+    return _sync(context, "hubspot")
 
 
 @asset(deps=[published_warehouse], partitions_def=DAILY, backfill_policy=ONE_DATE_A_RUN, pool=POOL, group_name="crm")
 def salesforce_sync(context: AssetExecutionContext) -> MaterializeResult:
     """The changed contacts upserted into Salesforce by Bulk API 2.0 jobs (segments sync --to salesforce)."""
-    from .crm_sync.salesforce import DEFAULT_EXTERNAL_ID, SalesforceDestination
-
-    return _sync(context, "salesforce", lambda: SalesforceDestination(
-        os.environ.get("SALESFORCE_INSTANCE_URL", ""), os.environ.get("SALESFORCE_ACCESS_TOKEN", ""),
-        os.environ.get("SEGMENTS_SALESFORCE_OBJECT") or "Contact",
-        os.environ.get("SEGMENTS_SALESFORCE_EXTERNAL_ID") or DEFAULT_EXTERNAL_ID))
+    return _sync(context, "salesforce")
 
 
 def _daily_selection():

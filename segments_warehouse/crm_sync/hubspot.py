@@ -9,12 +9,11 @@ BatchRejected (another 4xx for the whole batch) or SyncError (a refused token, a
 from __future__ import annotations
 
 import json
-import urllib.parse
 
 import urllib3
 from urllib3.util.retry import Retry
 
-from .runner import BatchRejected, RateLimited, SyncError, Unsettled, UpsertOutcome
+from .runner import BatchRejected, RateLimited, SyncError, Unsettled, UpsertOutcome, require_secure_url
 from .state import Change
 
 DEFAULT_API_URL = "https://api.hubapi.com"
@@ -53,11 +52,7 @@ class HubSpotDestination:
         if not token:
             raise SyncError("no HubSpot token: set HUBSPOT_ACCESS_TOKEN to a private app's access token with the "
                             "crm.objects.contacts.read, crm.objects.contacts.write and crm.schemas.contacts.write scopes")
-        parsed = urllib.parse.urlsplit(api_url)
-        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
-        if parsed.scheme != "https" and not (parsed.scheme == "http" and loopback) or not parsed.hostname:
-            raise SyncError(f"SEGMENTS_HUBSPOT_API_URL {api_url!r} must be an https:// URL (http:// only to 127.0.0.1 or "
-                            "localhost, for a test server): the token travels with every request")
+        require_secure_url(api_url, "SEGMENTS_HUBSPOT_API_URL")
         # retries are the runner's (it settles unknown outcomes before resending); the client's own are off
         self.client = HubSpot(access_token=token, host=api_url.rstrip("/"), retry=Retry(total=0, redirect=0))
         self.timeout = (min(10.0, timeout), timeout)

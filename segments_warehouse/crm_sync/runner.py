@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +90,23 @@ class SyncResult:
     forgotten: int = 0  # emails of the sync state the feed no longer has (erased, or no email any more)
     gates: object = None
     gates_blocked: object = None  # dry run: the report that would block
+
+
+def _settle_rows(batch: list[Change], confirmed: dict, rejected: dict) -> tuple[list, list]:
+    """A batch's outcome as state.settle takes it: (email, hash, properties, record id) confirmed and (email, hash,
+    status, category, message) rejected."""
+    by_email = {c.email: c for c in batch}
+    return ([(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in confirmed.items()],
+            [(e, by_email[e].properties_hash, *why) for e, why in rejected.items()])
+
+
+def require_secure_url(url: str, setting: str) -> None:
+    """The token travels with every request: https, or http only to this machine (a test server)."""
+    parsed = urllib.parse.urlsplit(url)
+    loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if not parsed.hostname or (parsed.scheme != "https" and not (parsed.scheme == "http" and loopback)):
+        raise SyncError(f"{setting} {url!r} must be an https:// URL (http:// only to 127.0.0.1 or localhost, for a "
+                        "test server): the token travels with every request")
 
 
 def _crash_point(batches_done: int) -> None:
@@ -181,9 +199,7 @@ class _Sender:
                     confirmed.update(found)
                     self.result.unconfirmed += len(outcome.unknown) - len(found)
                 break
-        by_email = {c.email: c for c in batch}
-        return ([(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in confirmed.items()],
-                [(e, by_email[e].properties_hash, *why) for e, why in rejected.items()])
+        return _settle_rows(batch, confirmed, rejected)
 
 
 def _send_job(sender: _Sender, destination, con, destination_name: str, batch: list[Change]):
@@ -205,9 +221,7 @@ def _send_job(sender: _Sender, destination, con, destination_name: str, batch: l
             raise SyncError(f"the CRM refused the job's data ({error.message}): nothing more is sent") from None
     outcome = sender.retrying("to read the Bulk API job's results", lambda: destination.settle_job(job_id, batch))
     sender.result.unconfirmed += len(outcome.unknown)
-    by_email = {c.email: c for c in batch}
-    confirmed = [(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in outcome.confirmed.items()]
-    rejected = [(e, by_email[e].properties_hash, *why) for e, why in outcome.rejected.items()]
+    confirmed, rejected = _settle_rows(batch, outcome.confirmed, outcome.rejected)
     if outcome.failure:  # what the job did is recorded; its failure stops the run (exit 1), not sent again blindly
         state.settle(con, destination_name, [job_id], confirmed, rejected)
         sender.result.confirmed += len(confirmed)
@@ -293,10 +307,7 @@ def run_sync(duckdb_path: str, destination_name: str, make_destination: Callable
                 result.settled_from_stopped_run += len(applied)
                 result.rejected += len(rejected)
                 result.pending_resent += len(changes) - len(applied) - len(rejected)
-                by_email = {c.email: c for c in changes}
-                state.settle(con, destination_name, [batch_id],
-                             [(e, by_email[e].properties_hash, by_email[e].properties, rid) for e, rid in applied.items()],
-                             [(e, by_email[e].properties_hash, *why) for e, why in rejected.items()])
+                state.settle(con, destination_name, [batch_id], *_settle_rows(changes, applied, rejected))
             found, result.held_back = state.changes(con, destination_name, retry_errors)
         _describe(result, found)
         if found:

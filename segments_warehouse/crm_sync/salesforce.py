@@ -20,11 +20,10 @@ import contextlib
 import csv
 import io
 import time
-import urllib.parse
 
 import requests
 
-from .runner import BatchRejected, RateLimited, SyncError, Unsettled, UpsertOutcome
+from .runner import BatchRejected, RateLimited, SyncError, Unsettled, UpsertOutcome, require_secure_url
 from .state import Change
 
 API_VERSION = "62.0"
@@ -58,11 +57,7 @@ class SalesforceDestination:
         if not token or not instance_url:
             raise SyncError("no Salesforce credentials: set SALESFORCE_INSTANCE_URL (https://<your domain>.my.salesforce.com) "
                             "and SALESFORCE_ACCESS_TOKEN (an OAuth access token with the api scope)")
-        parsed = urllib.parse.urlsplit(instance_url)
-        loopback = parsed.hostname in ("127.0.0.1", "localhost", "::1")
-        if not parsed.hostname or (parsed.scheme != "https" and not (parsed.scheme == "http" and loopback)):
-            raise SyncError(f"SALESFORCE_INSTANCE_URL {instance_url!r} must be an https:// URL (http:// only to 127.0.0.1 "
-                            "or localhost, for a test server): the token travels with every request")
+        require_secure_url(instance_url, "SALESFORCE_INSTANCE_URL")
         self.base = f"{instance_url.rstrip('/')}/services/data/v{API_VERSION}"
         self.object_name, self.external_id = object_name, external_id
         self.timeout, self.poll_seconds, self.max_wait_seconds, self.sleep = timeout, poll_seconds, max_wait_seconds, sleep

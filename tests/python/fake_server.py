@@ -3,8 +3,16 @@ a free port, started and stopped by `with`, that hands each request to the subcl
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now, for a server a test starts as its own process (Prism, Superset)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class FakeServer:

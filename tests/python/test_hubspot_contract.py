@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_cli
+from fake_server import free_port
 from hubspot_fake import TOKEN, FakeHubSpot
 
 pytestmark = pytest.mark.integration
@@ -28,18 +28,12 @@ SPEC = PROJECT_DIR / "tests" / "contracts" / "hubspot" / "crm-contacts-v3.openap
 PRISM = Path(os.environ.get("SEGMENTS_PRISM", PROJECT_DIR / "tests" / "contracts" / "node_modules" / ".bin" / "prism"))
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Prism:
     """`prism proxy SPEC upstream --errors` on 127.0.0.1, stopped on exit; its log is kept for the checks."""
 
     def __init__(self, upstream: str):
         assert PRISM.exists(), f"Prism is not installed at {PRISM}: run `make test-integrations` (npm ci in tests/contracts)"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"prism-{self.port}.log"
         self.upstream = upstream

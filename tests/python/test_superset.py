@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import time
 
 import duckdb
 import pytest
 from conftest import PROJECT_DIR, run_cli
+from fake_server import free_port
 
 from segments_warehouse.publish import publish
 
@@ -23,17 +23,11 @@ CHARTS = 7
 SCREENSHOT = PROJECT_DIR / "target" / "bi" / "dashboard.png"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def superset(tmp_path_factory):
     home = tmp_path_factory.mktemp("superset")
     env = {**os.environ, "SUPERSET_ADMIN_USER": "admin", "SUPERSET_ADMIN_PASSWORD": secrets.token_urlsafe(16)}
-    port = _free_port()
+    port = free_port()
     script = str(PROJECT_DIR / "scripts" / "superset.sh")
     try:
         for step in (["setup", str(home)], ["start", str(home), str(port)]):
